@@ -1,0 +1,85 @@
+// Registers (or finds) the issuer's ACME account. The account key and EAB HMAC key are read from
+// the secret store here, inside the worker; only the account URL goes back to the workflow.
+import { generateKeyPairSync } from 'node:crypto';
+import * as acme from 'acme-client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { ensureOk } from './acme-problem.ts';
+import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
+
+export interface AccountRegistration {
+  accountUrl: string;
+  lastRegisteredEmail?: string;
+}
+
+export interface IssuerIdentity {
+  kind: 'Issuer' | 'ClusterIssuer';
+  namespace?: string;
+  name: string;
+}
+
+export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string) {
+  async function ensureAccountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
+    const ref = accountKeyRef(ctx);
+    const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
+    if (existing) return existing;
+    if (ctx.acme.disableAccountKeyGeneration) {
+      throw ApplicationFailure.nonRetryable(
+        `account key Secret ${ref.namespace}/${ref.name} not found and disableAccountKeyGeneration is set`,
+        'SecretNotFound',
+      );
+    }
+    // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
+    await secrets.write(ref.namespace, ref.name, { [ref.key]: pem });
+    // Re-read: if a concurrent attempt won the race, use the key it stored.
+    return (await secrets.readKey(ref.namespace, ref.name, ref.key)) ?? pem;
+  }
+
+  async function eabFor(ctx: AcmeIssuerContext): Promise<acme.ClientExternalAccountBindingOptions | undefined> {
+    const eab = ctx.acme.externalAccountBinding;
+    if (!eab) return undefined;
+    const { name, key } = eab.keySecretRef;
+    const hmac = await secrets.readKey(ctx.secretNamespace, name, key);
+    if (!hmac) {
+      throw ApplicationFailure.nonRetryable(
+        `external account binding Secret ${ctx.secretNamespace}/${name} (key ${key}) not found`,
+        'SecretNotFound',
+      );
+    }
+    return { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
+  }
+
+  return {
+    async registerAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec): Promise<AccountRegistration> {
+      const ctx: AcmeIssuerContext = {
+        issuerKind: issuer.kind,
+        issuerName: issuer.name,
+        secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
+        acme: spec,
+      };
+      trustIssuer(ctx.acme);
+      const accountKey = await ensureAccountKey(ctx);
+      const externalAccountBinding = await eabFor(ctx);
+      const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, externalAccountBinding });
+      const contact = ctx.acme.email ? [`mailto:${ctx.acme.email}`] : [];
+      const resp = ensureOk(
+        await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
+          includeJwsKid: false,
+          includeExternalAccountBinding: Boolean(externalAccountBinding),
+        }),
+        'registering ACME account',
+      );
+      const accountUrl = resp.headers.location;
+      if (typeof accountUrl !== 'string') throw new Error('ACME server returned no account URL (Location header)');
+      const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
+      if (current !== contact.join(',')) {
+        internals(client).api.accountUrl = accountUrl;
+        ensureOk(await internals(client).api.apiRequest(accountUrl, { contact }), 'updating ACME account contact');
+      }
+      return { accountUrl, lastRegisteredEmail: ctx.acme.email };
+    },
+  };
+}

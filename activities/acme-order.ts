@@ -1,0 +1,117 @@
+// ACME order, authorization and challenge calls (RFC 8555 section 7.4-7.5). Each is one short
+// request; the workflows do the waiting between polls with durable timers and Retry-After.
+import type { AcmeState } from '../resources/objects.ts';
+import { describeProblem, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
+import { type AcmeIssuerContext, type AcmeSessions } from './acme-session.ts';
+
+export interface AcmeOrderState {
+  url: string;
+  status: AcmeState;
+  authorizations: string[];
+  finalize: string;
+  certificate?: string;
+  error?: string;
+}
+
+export interface AcmeChallengeState {
+  type: string;
+  url: string;
+  token: string;
+  status: AcmeState;
+  error?: string;
+}
+
+export interface AcmeAuthorizationState {
+  url: string;
+  status: AcmeState;
+  identifier: { type: string; value: string };
+  wildcard: boolean;
+  challenges: AcmeChallengeState[];
+}
+
+export interface Polled<T> {
+  value: T;
+  retryAfterMs?: number;
+}
+
+type RawProblem = { type?: string; detail?: string; status?: number };
+const problemText = (p: RawProblem | undefined) =>
+  p ? `${p.status ?? ''} ${problemType(p) ?? ''}: ${p.detail ?? ''}`.trim() : undefined;
+
+function toOrder(url: string, resp: AcmeResponse): AcmeOrderState {
+  const d = resp.data as { status: AcmeState; authorizations?: string[]; finalize: string; certificate?: string; error?: RawProblem };
+  return { url, status: d.status, authorizations: d.authorizations ?? [], finalize: d.finalize, certificate: d.certificate, error: problemText(d.error) };
+}
+
+function toAuthorization(url: string, resp: AcmeResponse): AcmeAuthorizationState {
+  const d = resp.data as {
+    status: AcmeState;
+    identifier: { type: string; value: string };
+    wildcard?: boolean;
+    challenges?: { type: string; url: string; token: string; status: AcmeState; error?: RawProblem }[];
+  };
+  return {
+    url,
+    status: d.status,
+    identifier: d.identifier,
+    wildcard: d.wildcard ?? false,
+    challenges: (d.challenges ?? []).map((c) => ({ type: c.type, url: c.url, token: c.token, status: c.status, error: problemText(c.error) })),
+  };
+}
+
+export function orderActivities(sessions: AcmeSessions) {
+  const polled = <T>(value: T, resp: AcmeResponse): Polled<T> => ({ value, retryAfterMs: retryAfterMs(resp.headers) });
+
+  return {
+    async createAcmeOrder(ctx: AcmeIssuerContext, identifiers: { type: 'dns' | 'ip'; value: string }[]): Promise<AcmeOrderState> {
+      const url = await sessions.resourceUrl(ctx, 'newOrder');
+      const resp = await sessions.post(ctx, url, { identifiers }, 'creating ACME order', [201, 200]);
+      const location = resp.headers.location;
+      if (typeof location !== 'string') throw new Error('ACME server returned no order URL (Location header)');
+      return toOrder(location, resp);
+    },
+
+    async getAcmeOrder(ctx: AcmeIssuerContext, url: string): Promise<Polled<AcmeOrderState>> {
+      const resp = await sessions.post(ctx, url, null, 'fetching ACME order', [200]);
+      return polled(toOrder(url, resp), resp);
+    },
+
+    async getAcmeAuthorization(ctx: AcmeIssuerContext, url: string): Promise<Polled<AcmeAuthorizationState>> {
+      const resp = await sessions.post(ctx, url, null, 'fetching ACME authorization', [200]);
+      return polled(toAuthorization(url, resp), resp);
+    },
+
+    async acceptAcmeChallenge(ctx: AcmeIssuerContext, url: string): Promise<AcmeState> {
+      const resp = await sessions.post(ctx, url, {}, 'accepting ACME challenge', [200]);
+      return (resp.data as { status: AcmeState }).status;
+    },
+
+    async finalizeAcmeOrder(ctx: AcmeIssuerContext, order: { url: string; finalize: string; csrPem: string }): Promise<Polled<AcmeOrderState>> {
+      const csr = pemBodyBase64Url(order.csrPem);
+      try {
+        const resp = await sessions.post(ctx, order.finalize, { csr }, 'finalizing ACME order', [200]);
+        return polled(toOrder(order.url, resp), resp);
+      } catch (err) {
+        // A retry after a finalize that did land finds the order past "ready": carry on from there.
+        if ((err as { type?: string }).type !== 'acme:orderNotReady') throw err;
+        const resp = await sessions.post(ctx, order.url, null, 'fetching ACME order', [200]);
+        const state = toOrder(order.url, resp);
+        if (state.status === 'processing' || state.status === 'valid') return polled(state, resp);
+        throw err;
+      }
+    },
+
+    async downloadAcmeCertificate(ctx: AcmeIssuerContext, certificateUrl: string): Promise<string> {
+      const resp = await sessions.post(ctx, certificateUrl, null, 'downloading certificate', [200]);
+      if (typeof resp.data !== 'string' || !resp.data.includes('BEGIN CERTIFICATE')) {
+        throw new Error(`certificate download returned no PEM chain: ${describeProblem(resp)}`);
+      }
+      return resp.data;
+    },
+  };
+}
+
+function pemBodyBase64Url(pem: string): string {
+  const b64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return Buffer.from(b64, 'base64').toString('base64url');
+}

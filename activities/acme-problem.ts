@@ -1,0 +1,59 @@
+// Turns an ACME error response into a Temporal failure that says whether a retry can help.
+// acme-client throws a bare Error(detail); we read the raw response so the problem type, HTTP
+// status and Retry-After survive, and Temporal's retry policy (not acme-client) does the waiting.
+import { ApplicationFailure } from '@temporalio/common';
+
+export interface AcmeResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  data: unknown;
+}
+
+interface Problem {
+  type?: string;
+  detail?: string;
+  subproblems?: { type?: string; detail?: string; identifier?: { value?: string } }[];
+}
+
+const PREFIX = 'urn:ietf:params:acme:error:';
+const RETRYABLE = new Set(['badNonce', 'rateLimited', 'serverInternal']);
+
+export function problemType(data: unknown): string | undefined {
+  const type = (data as Problem | undefined)?.type;
+  return typeof type === 'string' ? type.replace(PREFIX, '') : undefined;
+}
+
+export function describeProblem(resp: AcmeResponse): string {
+  const p = (resp.data ?? {}) as Problem;
+  const type = problemType(p) ?? 'error';
+  const subs = (p.subproblems ?? []).map((s) => `${s.identifier?.value ?? ''}: ${s.detail ?? problemType(s) ?? ''}`);
+  return `${resp.status} ${type}: ${p.detail ?? JSON.stringify(resp.data)}${subs.length ? ` (${subs.join('; ')})` : ''}`;
+}
+
+/** Seconds or HTTP-date, as RFC 9110 allows; undefined when absent or unparseable. */
+export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
+  const raw = headers['retry-after'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const s = String(raw).trim();
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function acmeFailure(resp: AcmeResponse, context: string): ApplicationFailure {
+  const type = problemType(resp.data);
+  const retryable = resp.status === 429 || resp.status >= 500 || (type !== undefined && RETRYABLE.has(type));
+  const delay = retryable ? retryAfterMs(resp.headers) : undefined;
+  return ApplicationFailure.create({
+    type: `acme:${type ?? `http${resp.status}`}`,
+    message: `${context}: ${describeProblem(resp)}`,
+    nonRetryable: !retryable,
+    // Honour the server's Retry-After rather than our exponential schedule.
+    nextRetryDelay: delay !== undefined ? Math.max(delay, 1000) : undefined,
+  });
+}
+
+export function ensureOk(resp: AcmeResponse, context: string, ok: number[] = [200, 201]): AcmeResponse {
+  if (!ok.includes(resp.status)) throw acmeFailure(resp, context);
+  return resp;
+}

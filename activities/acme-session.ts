@@ -1,0 +1,116 @@
+// acme-client clients for an issuer: account key read from the secret store inside the worker,
+// per-server TLS trust (caBundle, skipTLSVerify), and raw signed requests whose status and
+// headers we keep. Clients are cached so the directory and JWK are not fetched every activity.
+import { createHash } from 'node:crypto';
+import https from 'node:https';
+import * as acme from 'acme-client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { type AcmeResponse, ensureOk } from './acme-problem.ts';
+
+/** What activities need to act as an issuer's ACME account. References only, no key material. */
+export interface AcmeIssuerContext {
+  issuerKind: 'Issuer' | 'ClusterIssuer';
+  issuerName: string;
+  /** Namespace holding the issuer's secrets (the cluster resource namespace for ClusterIssuers). */
+  secretNamespace: string;
+  acme: AcmeIssuerSpec;
+  accountUrl?: string;
+}
+
+// Temporal retries; acme-client's own retry would resend the same JWS and sleep unbounded.
+(acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number } }).acmeSettings.retryMaxAttempts = 0;
+
+// acme-client's typings hide its raw layer, which we need for status codes and Retry-After.
+interface ClientInternals {
+  api: {
+    accountUrl: string | null;
+    apiRequest(url: string, payload: unknown, valid?: number[]): Promise<AcmeResponse>;
+    apiResourceRequest(
+      resource: string,
+      payload: unknown,
+      valid: number[],
+      opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean },
+    ): Promise<AcmeResponse>;
+    http: { getResourceUrl(resource: string): Promise<string>; getDirectory(): Promise<Record<string, unknown>> };
+  };
+}
+export const internals = (client: acme.Client) => client as unknown as ClientInternals;
+
+const agents = new Map<string, https.Agent>();
+acme.axios.interceptors.request.use((config) => {
+  const agent = config.url ? agents.get(new URL(config.url).origin) : undefined;
+  if (agent) config.httpsAgent = agent;
+  return config;
+});
+
+export function trustIssuer(spec: AcmeIssuerSpec): void {
+  if (!spec.caBundle && !spec.skipTLSVerify) return;
+  const origin = new URL(spec.server).origin;
+  if (agents.has(origin)) return;
+  agents.set(
+    origin,
+    new https.Agent({
+      keepAlive: true,
+      ca: spec.caBundle ? Buffer.from(spec.caBundle, 'base64').toString('utf8') : undefined,
+      rejectUnauthorized: !spec.skipTLSVerify,
+    }),
+  );
+}
+
+export const accountKeyRef = (ctx: AcmeIssuerContext) => ({
+  namespace: ctx.secretNamespace,
+  name: ctx.acme.privateKeySecretRef.name,
+  key: ctx.acme.privateKeySecretRef.key ?? 'tls.key',
+});
+
+export class AcmeSessions {
+  private readonly clients = new Map<string, acme.Client>();
+
+  constructor(private readonly secrets: FileSecretStore) {}
+
+  async accountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
+    const ref = accountKeyRef(ctx);
+    const key = await this.secrets.readKey(ref.namespace, ref.name, ref.key);
+    if (!key) {
+      throw ApplicationFailure.nonRetryable(
+        `ACME account key Secret ${ref.namespace}/${ref.name} (key ${ref.key}) not found`,
+        'SecretNotFound',
+      );
+    }
+    return key;
+  }
+
+  async client(ctx: AcmeIssuerContext, extra: Partial<acme.ClientOptions> = {}): Promise<acme.Client> {
+    trustIssuer(ctx.acme);
+    const accountKey = await this.accountKey(ctx);
+    const id = [ctx.acme.server, ctx.accountUrl ?? '', sha256(accountKey), extra.externalAccountBinding?.kid ?? ''].join('|');
+    let client = this.clients.get(id);
+    if (!client) {
+      client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: ctx.accountUrl, ...extra });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  /** A signed POST (or POST-as-GET when payload is null) with the account URL as kid. */
+  async post(ctx: AcmeIssuerContext, url: string, payload: unknown, what: string, ok?: number[]): Promise<AcmeResponse> {
+    const client = await this.client(ctx);
+    return ensureOk(await internals(client).api.apiRequest(url, payload), what, ok);
+  }
+
+  async resourceUrl(ctx: AcmeIssuerContext, resource: string): Promise<string> {
+    const client = await this.client(ctx);
+    return internals(client).api.http.getResourceUrl(resource);
+  }
+
+  async keyAuthorization(ctx: AcmeIssuerContext, challenge: { type: string; token: string }): Promise<string> {
+    const client = await this.client(ctx);
+    return client.getChallengeKeyAuthorization(challenge as Parameters<acme.Client['getChallengeKeyAuthorization']>[0]);
+  }
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}

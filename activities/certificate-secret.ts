@@ -1,0 +1,144 @@
+// The Certificate's Secret: make the next private key and its CSR, inspect what is stored, and
+// write the issued chain beside its key. Private keys stay in the secret store; only CSRs,
+// certificates and facts about them cross into workflow history.
+import { X509Certificate } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { SecretSummary } from '../resources/secret-summary.ts';
+import type { CertificateSpec, IssuerRef } from '../resources/types.ts';
+import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
+
+export interface CertificateRef {
+  namespace: string;
+  certificateName: string;
+  secretName: string;
+}
+
+export interface StoredCertificate {
+  notBefore: string;
+  notAfter: string;
+  serialNumber: string;
+}
+
+const NEXT_KEY = 'tls.key';
+const NEXT_REVISION = 'revision';
+
+export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: FileSecretStore) {
+  async function nextKey(ref: CertificateRef, spec: CertificateSpec, revision: number) {
+    const pending = await nextKeys.read(ref.namespace, ref.certificateName);
+    // A retried activity for the same revision reuses the key it already made.
+    if (pending?.data[NEXT_KEY] && pending.data[NEXT_REVISION]?.toString() === String(revision)) {
+      return parsePrivateKey(pending.data[NEXT_KEY]);
+    }
+    let key;
+    if (spec.privateKey.rotationPolicy === 'Never') {
+      const current = await secrets.readKey(ref.namespace, ref.secretName, 'tls.key');
+      const parsed = current ? safeParseKey(current) : undefined;
+      const d = parsed && describeKey(parsed);
+      if (parsed && d?.algorithm === spec.privateKey.algorithm && (d.algorithm === 'Ed25519' || d.size === spec.privateKey.size)) key = parsed;
+    }
+    key ??= await generatePrivateKey(spec.privateKey);
+    await nextKeys.write(ref.namespace, ref.certificateName, {
+      [NEXT_KEY]: encodePrivateKey(key, spec.privateKey.encoding),
+      [NEXT_REVISION]: Buffer.from(String(revision)),
+    });
+    return key;
+  }
+
+  return {
+    /** Makes (or reuses) the next private key for this revision and returns its CSR in PEM. */
+    async generateKeyAndCsr(ref: CertificateRef, spec: CertificateSpec, revision: number): Promise<string> {
+      return createCsr(spec, await nextKey(ref, spec, revision));
+    },
+
+    async storeCertificate(
+      ref: CertificateRef,
+      issued: { chainPem: string; caPem?: string; issuerRef: IssuerRef; spec: CertificateSpec },
+    ): Promise<StoredCertificate> {
+      const leaf = new X509Certificate(issued.chainPem);
+      const pending = await nextKeys.read(ref.namespace, ref.certificateName);
+      const keyPem = pending?.data[NEXT_KEY];
+      if (!keyPem) {
+        // Retried after a write that landed: the Secret already holds this certificate.
+        const stored = await secrets.readKey(ref.namespace, ref.secretName, 'tls.crt');
+        if (stored && new X509Certificate(stored).serialNumber === leaf.serialNumber) return facts(leaf);
+        throw ApplicationFailure.nonRetryable(`the private key for ${ref.namespace}/${ref.certificateName} is gone`, 'KeyLost');
+      }
+      if (!leaf.checkPrivateKey(parsePrivateKey(keyPem))) {
+        throw ApplicationFailure.nonRetryable('the issued certificate does not match the private key', 'KeyMismatch');
+      }
+      const data: Record<string, Buffer> = { 'tls.key': keyPem, 'tls.crt': Buffer.from(issued.chainPem) };
+      if (issued.caPem) data['ca.crt'] = Buffer.from(issued.caPem);
+      const { spec, issuerRef } = issued;
+      await secrets.write(ref.namespace, ref.secretName, data, {
+        type: 'kubernetes.io/tls',
+        labels: { ...spec.secretTemplate?.labels, 'controller.cert-manager.io/fao': 'true' },
+        annotations: {
+          ...spec.secretTemplate?.annotations,
+          'cert-manager.io/certificate-name': ref.certificateName,
+          'cert-manager.io/issuer-name': issuerRef.name,
+          'cert-manager.io/issuer-kind': issuerRef.kind,
+          'cert-manager.io/issuer-group': issuerRef.group,
+          'cert-manager.io/common-name': spec.commonName ?? '',
+          'cert-manager.io/alt-names': spec.dnsNames.join(','),
+          'cert-manager.io/ip-sans': spec.ipAddresses.join(','),
+          'cert-manager.io/uri-sans': spec.uris.join(','),
+        },
+      });
+      await nextKeys.remove(ref.namespace, ref.certificateName);
+      return facts(leaf);
+    },
+
+    async inspectCertificateSecret(ref: CertificateRef): Promise<SecretSummary> {
+      const secret = await secrets.read(ref.namespace, ref.secretName);
+      const summary: SecretSummary = { exists: Boolean(secret), hasCert: false, hasKey: false, keyMatchesCert: false, dnsNames: [], ipAddresses: [] };
+      if (!secret) return summary;
+      const crt = secret.data['tls.crt'];
+      const key = secret.data['tls.key'];
+      summary.hasCert = Boolean(crt?.length);
+      summary.hasKey = Boolean(key?.length);
+      summary.issuerName = secret.meta.annotations?.['cert-manager.io/issuer-name'];
+      summary.issuerKind = secret.meta.annotations?.['cert-manager.io/issuer-kind'];
+      if (!crt || !key) return summary;
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(crt);
+      } catch (err) {
+        return { ...summary, certParseError: (err as Error).message };
+      }
+      const privateKey = safeParseKey(key);
+      Object.assign(summary, facts(cert), sans(cert), {
+        commonName: /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1],
+        keyMatchesCert: privateKey ? cert.checkPrivateKey(privateKey) : false,
+      });
+      if (privateKey) {
+        const d = describeKey(privateKey);
+        summary.keyAlgorithm = d.algorithm;
+        summary.keySize = d.size;
+      }
+      return summary;
+    },
+  };
+}
+
+function safeParseKey(pem: Buffer) {
+  try {
+    return parsePrivateKey(pem);
+  } catch {
+    return undefined;
+  }
+}
+
+function facts(cert: X509Certificate): StoredCertificate {
+  return {
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+    serialNumber: cert.serialNumber.toLowerCase(),
+  };
+}
+
+function sans(cert: X509Certificate): { dnsNames: string[]; ipAddresses: string[] } {
+  const entries = (cert.subjectAltName ?? '').split(', ').filter(Boolean);
+  const pick = (prefix: string) => entries.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length));
+  return { dnsNames: pick('DNS:'), ipAddresses: pick('IP Address:') };
+}

@@ -1,0 +1,43 @@
+// Serves the API on PORT and the HTTP-01 responder on HTTP01_PORT.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { ApiDeps } from './deps.ts';
+import { http01App } from './http01/responder.ts';
+
+export interface RunningApi {
+  port: number;
+  http01Port?: number;
+  stop(): Promise<void>;
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+const close = (s: ServerType) => new Promise<void>((resolve) => s.close(() => resolve()));
+
+export async function startApi(deps: ApiDeps): Promise<RunningApi> {
+  const { config, log } = deps;
+  const api = await listen(createApp(deps).fetch, config.port, config.host);
+  let responder: ServerType | undefined;
+  try {
+    responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.host);
+  } catch (err) {
+    // Keep the API up (manifests, reads) but say plainly that ACME HTTP-01 cannot work.
+    log.error(
+      { err: (err as Error).message },
+      `cannot serve HTTP-01 challenges on port ${config.http01Port}: HTTP-01 validation will fail until HTTP01_PORT is free and bindable (ports below 1024 need root or CAP_NET_BIND_SERVICE)`,
+    );
+  }
+  return {
+    port: (api.address() as AddressInfo).port,
+    http01Port: responder ? (responder.address() as AddressInfo).port : undefined,
+    async stop() {
+      await Promise.all([close(api), responder ? close(responder) : Promise.resolve()]);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Service configuration from the environment, validated once at start so a typo fails loudly.
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const schema = z.object({
+  DATA_DIR: z.string().default('.data'),
+  PORT: port(8080),
+  HOST: z.string().default('0.0.0.0'),
+  HTTP01_PORT: port(80),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('cert-manager'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: boolish,
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  API_TOKEN: z.string().optional(),
+  SELF_CHECK_NAMESERVERS: z.string().optional(),
+  SELF_CHECK_HTTP_PORT: port(80),
+  CLUSTER_RESOURCE_NAMESPACE: z.string().default('cert-manager'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Config = {
+  dataDir: string;
+  port: number;
+  host: string;
+  http01Port: number;
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls: boolean;
+    tlsCertFile?: string;
+    tlsKeyFile?: string;
+    tlsCaFile?: string;
+    devServerPort: number;
+    devServerUiPort: number;
+  };
+  apiToken?: string;
+  selfCheckNameservers: string[];
+  selfCheckHttpPort: number;
+  clusterResourceNamespace: string;
+  logLevel: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: path.resolve(e.DATA_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    http01Port: e.HTTP01_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY || undefined,
+      tls: e.TEMPORAL_TLS || Boolean(e.TEMPORAL_API_KEY) || Boolean(e.TEMPORAL_TLS_CERT),
+      tlsCertFile: e.TEMPORAL_TLS_CERT,
+      tlsKeyFile: e.TEMPORAL_TLS_KEY,
+      tlsCaFile: e.TEMPORAL_TLS_CA,
+      devServerPort: e.TEMPORAL_PORT,
+      devServerUiPort: e.TEMPORAL_UI_PORT,
+    },
+    apiToken: e.API_TOKEN || undefined,
+    selfCheckNameservers: (e.SELF_CHECK_NAMESERVERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    selfCheckHttpPort: e.SELF_CHECK_HTTP_PORT,
+    clusterResourceNamespace: e.CLUSTER_RESOURCE_NAMESPACE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

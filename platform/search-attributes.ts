@@ -1,0 +1,20 @@
+// Custom search attributes: they make resources listable through visibility and filterable in the
+// Temporal UI. Never put anything secret here: search attributes are not encoded by codecs.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const KIND = defineSearchAttributeKey('CertManagerKind', SearchAttributeType.KEYWORD);
+export const NAMESPACE = defineSearchAttributeKey('CertManagerNamespace', SearchAttributeType.KEYWORD);
+export const NAME = defineSearchAttributeKey('CertManagerName', SearchAttributeType.KEYWORD);
+export const ISSUER = defineSearchAttributeKey('CertManagerIssuer', SearchAttributeType.KEYWORD);
+export const READY = defineSearchAttributeKey('CertManagerReady', SearchAttributeType.KEYWORD);
+export const NOT_AFTER = defineSearchAttributeKey('CertManagerNotAfter', SearchAttributeType.DATETIME);
+
+/** Name -> type, in the form `temporal server start-dev --search-attribute Name=Type` expects. */
+export const DEV_SERVER_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
+  CertManagerKind: 'Keyword',
+  CertManagerNamespace: 'Keyword',
+  CertManagerName: 'Keyword',
+  CertManagerIssuer: 'Keyword',
+  CertManagerReady: 'Keyword',
+  CertManagerNotAfter: 'Datetime',
+};

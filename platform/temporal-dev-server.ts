@@ -1,0 +1,65 @@
+// Runs `temporal server start-dev` as a child process for local use and integration tests.
+import { Connection } from '@temporalio/client';
+import { freePort } from './ports.ts';
+import { DEV_SERVER_SEARCH_ATTRIBUTES, KIND } from './search-attributes.ts';
+import { spawnTool, waitUntilReady } from './tools.ts';
+
+export interface TemporalDevServerOptions {
+  port?: number;
+  /** false = headless (no UI). Omitted = a free port. */
+  uiPort?: number | false;
+  /** Persistent SQLite file; omitted = in-memory (state dies with the process). */
+  dbFile?: string;
+  namespace?: string;
+  dynamicConfig?: Record<string, string | number | boolean>;
+  logFile?: string;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+  const port = opts.port ?? (await freePort());
+  const uiPort = opts.uiPort === false ? undefined : (opts.uiPort ?? (await freePort()));
+  const namespace = opts.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  args.push('--log-level', 'warn');
+  for (const [name, type] of Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES)) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+  // The CLI parses each dynamic config value as JSON, so strings need quoting.
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
+
+  const proc = spawnTool('temporal', args, { logFile: opts.logFile });
+  const address = `127.0.0.1:${port}`;
+  let connection: Connection | undefined;
+  try {
+    await waitUntilReady(proc, `temporal dev server (${address})`, async () => {
+      connection ??= await Connection.connect({ address, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      // Search attributes are registered after the frontend starts listening; wait for them so
+      // the first workflow start carrying them does not fail.
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+      return customAttributes != null && KIND.name in customAttributes;
+    }, START_TIMEOUT_MS);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  } finally {
+    await connection?.close();
+  }
+  return {
+    address,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    stop: () => proc.stop(),
+  };
+}

@@ -1,0 +1,33 @@
+// Validators for free-form string formats, in the same "reason or undefined" style as names.ts.
+import { isIP } from 'node:net';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function emailError(s: string): string | undefined {
+  return EMAIL.test(s) ? undefined : 'must be an email address';
+}
+
+export function httpUrlError(s: string): string | undefined {
+  const protocol = URL.canParse(s) ? new URL(s).protocol : '';
+  return protocol === 'https:' || protocol === 'http:' ? undefined : 'must be an http or https URL';
+}
+
+export function ipAddressError(s: string): string | undefined {
+  return isIP(s) === 0 ? 'must be a valid IPv4 or IPv6 address' : undefined;
+}
+
+export function uriError(s: string): string | undefined {
+  return URL.canParse(s) ? undefined : 'must be a valid URI';
+}
+
+/** Decodes standard padded base64, or undefined: Buffer.from silently skips bad characters, so round-trip to be strict. */
+export function decodeBase64(s: string): Buffer | undefined {
+  const compact = s.replace(/[\r\n]/g, '');
+  const bytes = Buffer.from(compact, 'base64');
+  return bytes.toString('base64') === compact ? bytes : undefined;
+}
+
+export function caBundleError(s: string): string | undefined {
+  const pem = decodeBase64(s)?.toString('utf8');
+  return pem?.includes('-----BEGIN CERTIFICATE-----') ? undefined : 'must be base64 of PEM certificates';
+}

@@ -1,0 +1,20 @@
+// What an activity reports about a certificate Secret: facts about the stored certificate and
+// whether its key matches. Never the key itself.
+export interface SecretSummary {
+  exists: boolean;
+  hasCert: boolean;
+  hasKey: boolean;
+  keyMatchesCert: boolean;
+  certParseError?: string;
+  commonName?: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  notBefore?: string;
+  notAfter?: string;
+  serialNumber?: string;
+  keyAlgorithm?: 'RSA' | 'ECDSA' | 'Ed25519';
+  keySize?: number;
+  /** cert-manager.io/issuer-name, -kind annotations written with the certificate. */
+  issuerName?: string;
+  issuerKind?: string;
+}

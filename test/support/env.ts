@@ -1,0 +1,137 @@
+// One integration environment: a real Temporal dev server, real Pebble + challtestsrv, and the
+// service (API + worker) wired to them with a fresh data directory.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { loadConfig, type Config } from '../../platform/config.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { freePort } from '../../platform/ports.ts';
+import { connectClient } from '../../platform/temporal-connection.ts';
+import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
+import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
+import { startTestTemporal } from './temporal.ts';
+import type { Client } from '@temporalio/client';
+
+export interface TestEnv {
+  config: Config;
+  env: Record<string, string>;
+  pebble: Pebble;
+  temporalAddress: string;
+  client: Client;
+  stack?: Stack;
+  eab: { kid: string; hmacKey: string };
+  api(pathname: string, init?: RequestInit): Promise<Response>;
+  apply(body: string, contentType?: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface TestEnvOptions {
+  pebble?: PebbleOptions;
+  stack?: StackOptions | false;
+  temporalDynamicConfig?: Record<string, string | number | boolean>;
+}
+
+export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
+  const eab = { kid: `kid-${randomBytes(4).toString('hex')}`, hmacKey: randomBytes(32).toString('base64url') };
+  const http01Port = await freePort();
+  const [temporal, pebble] = await Promise.all([
+    startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig }),
+    startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble }),
+  ]);
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certmgr-test-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    HTTP01_PORT: String(http01Port),
+    TEMPORAL_ADDRESS: temporal.address,
+    SELF_CHECK_NAMESERVERS: pebble.dnsServer,
+    SELF_CHECK_HTTP_PORT: String(http01Port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  };
+  const config = loadConfig(env);
+  const client = await connectClient(config, temporal.address);
+  const stack = opts.stack === false ? undefined : await startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
+  const base = `http://127.0.0.1:${config.port}`;
+  const api = (pathname: string, init?: RequestInit) => fetch(`${base}${pathname}`, init);
+  return {
+    config,
+    env,
+    pebble,
+    temporalAddress: temporal.address,
+    client,
+    stack,
+    eab,
+    api,
+    apply: (body, contentType = 'application/yaml') => api('/v1/manifests', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    async stop() {
+      await stack?.stop();
+      await client.connection.close();
+      await Promise.all([temporal.stop(), pebble.stop()]);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The brief's two manifests (ACME Issuer with EAB, Certificate), plus the EAB Secret, for Pebble. */
+export function seedManifests(env: TestEnv, o: { namespace?: string; issuer?: string; certificate?: string; dnsNames?: string[] } = {}): string {
+  const namespace = o.namespace ?? 'default';
+  const issuer = o.issuer ?? 'pebble';
+  const certificate = o.certificate ?? 'web';
+  const docs = [
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${issuer}-eab`, namespace }, stringData: { secret: env.eab.hmacKey } },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: { name: issuer, namespace },
+      spec: {
+        acme: {
+          email: 'ops@example.com',
+          server: env.pebble.directoryUrl,
+          caBundle: Buffer.from(env.pebble.tlsCaPem).toString('base64'),
+          externalAccountBinding: { keyID: env.eab.kid, keySecretRef: { name: `${issuer}-eab`, key: 'secret' }, keyAlgorithm: 'HS256' },
+          privateKeySecretRef: { name: `${issuer}-account-key` },
+          solvers: [{ http01: { ingress: { class: 'nginx' } } }],
+        },
+      },
+    },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: certificate, namespace },
+      spec: { dnsNames: o.dnsNames ?? [`${certificate}.example.test`], secretName: `${certificate}-tls`, issuerRef: { name: issuer } },
+    },
+  ];
+  return docs.map((d) => stringify(d)).join('---\n');
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export interface CertificateView {
+  status: { conditions: { type: string; status: string; reason: string; message: string }[]; revision?: number; notAfter?: string };
+}
+
+export async function waitReady(env: TestEnv, namespace: string, name: string, timeoutMs = 90_000, minRevision = 1): Promise<CertificateView> {
+  return waitFor(`Certificate ${namespace}/${name} Ready`, async () => {
+    const res = await env.api(`/apis/cert-manager.io/v1/namespaces/${namespace}/certificates/${name}`);
+    if (res.status !== 200) return undefined;
+    const cert = (await res.json()) as CertificateView;
+    const ready = cert.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+    return ready && (cert.status.revision ?? 0) >= minRevision ? cert : undefined;
+  }, timeoutMs);
+}

@@ -1,0 +1,9 @@
+// A throwaway in-memory Temporal dev server per test file.
+import { startTemporalDevServer } from '../../platform/temporal-dev-server.ts';
+
+export async function startTestTemporal(
+  opts: { dynamicConfig?: Record<string, string | number | boolean> } = {},
+): Promise<{ address: string; stop(): Promise<void> }> {
+  const server = await startTemporalDevServer({ uiPort: false, dynamicConfig: opts.dynamicConfig });
+  return { address: server.address, stop: server.stop };
+}

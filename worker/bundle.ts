@@ -1,0 +1,37 @@
+// The workflow bundle, built once per source version and cached on disk: webpack takes seconds,
+// and worker starts (and tests) should not pay that every time.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const workflowsPath = path.join(root, 'workflows', 'index.ts');
+const SOURCE_DIRS = ['workflows', 'resources', 'platform'];
+
+async function sourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of SOURCE_DIRS) {
+    const files = (await fs.readdir(path.join(root, dir), { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+    for (const f of files) hash.update(f).update(await fs.readFile(path.join(root, dir, f)));
+  }
+  hash.update(JSON.stringify(await fs.readFile(path.join(root, 'package-lock.json'), 'utf8').catch(() => '')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundles')): Promise<{ codePath: string }> {
+  const codePath = path.join(cacheDir, `workflows-${await sourceHash()}.js`);
+  const cached = await fs.stat(codePath).then(() => true, () => false);
+  if (!cached) {
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    await fs.mkdir(cacheDir, { recursive: true });
+    const tmp = `${codePath}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, code);
+    await fs.rename(tmp, codePath);
+  }
+  return { codePath };
+}
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };

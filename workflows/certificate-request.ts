@@ -1,0 +1,95 @@
+// CertificateRequest: one issuance of one revision. Approval, wait for the issuer to be Ready,
+// then dispatch by issuer type (ACME: an Order child) and return the PEM chain.
+import { ApplicationFailure, executeChild, setHandler, sleep } from '@temporalio/workflow';
+import { asciiToBase64 } from '../resources/base64.ts';
+import { isoSeconds, setCondition } from '../resources/conditions.ts';
+import { orderName, orderWorkflowId } from '../resources/ids.ts';
+import { getCertificateRequest } from '../resources/messages.ts';
+import type { CertificateRequestObject } from '../resources/objects.ts';
+import type { CertificateSpec } from '../resources/types.ts';
+import type { AcmeIssuerContext } from '../activities/index.ts';
+import { local } from './activities.ts';
+import { rootMessage } from './failure.ts';
+import { orderWorkflow } from './order.ts';
+import { childSearchAttributes } from './search-attributes.ts';
+
+export { getCertificateRequest };
+
+export interface CertificateRequestInput {
+  namespace: string;
+  name: string;
+  certificateName: string;
+  revision: number;
+  csrPem: string;
+  spec: CertificateSpec;
+  labels: Record<string, string>;
+}
+
+export interface IssuedChain {
+  chainPem: string;
+  caPem?: string;
+}
+
+export async function certificateRequestWorkflow(input: CertificateRequestInput): Promise<IssuedChain> {
+  const { spec, namespace } = input;
+  const cr: CertificateRequestObject = {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'CertificateRequest',
+    metadata: {
+      name: input.name,
+      namespace,
+      labels: input.labels,
+      annotations: {
+        'cert-manager.io/certificate-name': input.certificateName,
+        'cert-manager.io/certificate-revision': String(input.revision),
+      },
+    },
+    spec: { request: asciiToBase64(input.csrPem), issuerRef: spec.issuerRef, duration: spec.duration, isCA: spec.isCA, usages: spec.usages },
+    status: { conditions: [] },
+  };
+  setHandler(getCertificateRequest, () => cr);
+  const mark = (type: string, status: 'True' | 'False', reason: string, message: string) => {
+    cr.status.conditions = setCondition(cr.status.conditions, { type, status, reason, message }, new Date());
+  };
+
+  // Every request made by a Certificate is approved, as cert-manager's default approver does.
+  mark('Approved', 'True', 'cert-manager.io', 'Certificate request has been approved by cert-manager.io');
+  try {
+    const issuer = await readyIssuer(input, (message) => mark('Ready', 'False', 'Pending', message));
+    const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
+    mark('Ready', 'False', 'Pending', `Waiting on certificate issuance from order ${namespace}/${order}`);
+    const chainPem = await executeChild(orderWorkflow, {
+      workflowId: orderWorkflowId(namespace, order),
+      args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels }],
+      parentClosePolicy: 'REQUEST_CANCEL',
+      staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
+      typedSearchAttributes: childSearchAttributes('Order', namespace, order, spec.issuerRef),
+    });
+    cr.status.certificate = asciiToBase64(chainPem);
+    mark('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully');
+    return { chainPem };
+  } catch (err) {
+    const message = rootMessage(err);
+    cr.status.failureTime = isoSeconds(new Date());
+    mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);
+    throw ApplicationFailure.nonRetryable(message, 'CertificateRequestFailed');
+  }
+}
+
+// cert-manager leaves a request Pending until its issuer is Ready; we look again on a growing
+// durable timer rather than failing the issuance.
+async function readyIssuer(input: CertificateRequestInput, pending: (message: string) => void): Promise<AcmeIssuerContext> {
+  const ref = input.spec.issuerRef;
+  let delay = 1000;
+  for (;;) {
+    const issuer = await local.resolveIssuer(input.namespace, ref);
+    if (issuer.found && issuer.ready) return issuer.context;
+    pending(
+      issuer.found
+        ? `Referenced "${ref.kind}" ${ref.name} is not Ready: ${issuer.message}`
+        : `Referenced "${ref.kind}" not found: ${ref.kind === 'Issuer' ? `${input.namespace}/` : ''}${ref.name}`,
+    );
+    await sleep(delay, { summary: 'waiting for the issuer to be Ready' });
+    delay = Math.min(delay * 2, 60_000);
+  }
+}

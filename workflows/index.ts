@@ -1,0 +1,6 @@
+// The workflow bundle's entry: every workflow type the worker registers.
+export { issuerWorkflow } from './issuer.ts';
+export { certificateWorkflow } from './certificate.ts';
+export { certificateRequestWorkflow } from './certificate-request.ts';
+export { orderWorkflow } from './order.ts';
+export { challengeWorkflow } from './challenge.ts';

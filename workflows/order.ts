@@ -1,0 +1,105 @@
+// Order: one ACME order. Create it, run one Challenge child per pending authorization, then
+// finalize with the CSR and download the chain. Once created an order never changes.
+import { ApplicationFailure, executeChild, setHandler } from '@temporalio/workflow';
+import type { AcmeAuthorizationState, AcmeOrderState } from '../activities/acme-order.ts';
+import type { AcmeIssuerContext } from '../activities/index.ts';
+import { asciiToBase64 } from '../resources/base64.ts';
+import { isoSeconds } from '../resources/conditions.ts';
+import { challengeName, challengeWorkflowId } from '../resources/ids.ts';
+import { getOrder } from '../resources/messages.ts';
+import type { OrderObject } from '../resources/objects.ts';
+import type { IssuerRef } from '../resources/types.ts';
+import { acme } from './activities.ts';
+import { challengeWorkflow } from './challenge.ts';
+import { rootMessage } from './failure.ts';
+import { pollUntil } from './poll.ts';
+import { childSearchAttributes } from './search-attributes.ts';
+
+export { getOrder };
+
+export interface OrderInput {
+  namespace: string;
+  name: string;
+  requestName: string;
+  issuerRef: IssuerRef;
+  issuer: AcmeIssuerContext;
+  dnsNames: string[];
+  ipAddresses: string[];
+  commonName?: string;
+  csrPem: string;
+  labels: Record<string, string>;
+}
+
+export async function orderWorkflow(input: OrderInput): Promise<string> {
+  const { issuer } = input;
+  const object: OrderObject = {
+    apiVersion: 'acme.cert-manager.io/v1',
+    kind: 'Order',
+    metadata: { name: input.name, namespace: input.namespace, labels: { 'cert-manager.io/certificate-request-name': input.requestName } },
+    spec: {
+      request: asciiToBase64(input.csrPem),
+      issuerRef: input.issuerRef,
+      dnsNames: input.dnsNames,
+      ipAddresses: input.ipAddresses,
+      commonName: input.commonName,
+    },
+    status: {},
+  };
+  setHandler(getOrder, () => object);
+
+  const fail = (reason: string): never => {
+    object.status = { ...object.status, state: object.status.state === 'invalid' ? 'invalid' : 'errored', reason, failureTime: isoSeconds(new Date()) };
+    throw ApplicationFailure.nonRetryable(reason, 'OrderFailed');
+  };
+  const track = (o: AcmeOrderState) => {
+    object.status.state = o.status;
+    object.status.certificate = undefined;
+    return o;
+  };
+
+  try {
+    const identifiers = [
+      ...input.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+      ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
+    ];
+    let order = track(await acme.createAcmeOrder(issuer, identifiers));
+    object.status.url = order.url;
+    object.status.finalizeURL = order.finalize;
+
+    const authzs = await Promise.all(order.authorizations.map(async (url) => (await acme.getAcmeAuthorization(issuer, url)).value));
+    object.status.authorizations = authzs.map((a) => ({ url: a.url, identifier: a.identifier.value, wildcard: a.wildcard, initialState: a.status }));
+    const results = await Promise.allSettled(authzs.filter((a) => a.status === 'pending').map((a) => solve(input, a)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      object.status.state = 'invalid';
+      fail(rootMessage(failed.reason));
+    }
+    const invalid = authzs.find((a) => a.status === 'invalid' || a.status === 'deactivated' as string);
+    if (invalid) fail(`authorization for ${invalid.identifier.value} is ${invalid.status}`);
+
+    order = track(await pollUntil(() => acme.getAcmeOrder(issuer, order.url), (o) => o.status !== 'pending', { what: 'order to become ready' }));
+    if (order.status === 'ready') {
+      order = track((await acme.finalizeAcmeOrder(issuer, { url: order.url, finalize: order.finalize, csrPem: input.csrPem })).value);
+    }
+    order = track(await pollUntil(() => acme.getAcmeOrder(issuer, order.url), (o) => o.status !== 'processing', { what: 'certificate to be issued' }));
+    if (order.status !== 'valid' || !order.certificate) fail(`order is ${order.status}${order.error ? `: ${order.error}` : ''}`);
+    const chainPem = await acme.downloadAcmeCertificate(issuer, order.certificate!);
+    object.status.certificate = asciiToBase64(chainPem);
+    return chainPem;
+  } catch (err) {
+    if (!object.status.failureTime) fail(rootMessage(err));
+    throw err;
+  }
+}
+
+async function solve(input: OrderInput, authz: AcmeAuthorizationState): Promise<void> {
+  const name = challengeName(input.name, authz.identifier.value, authz.wildcard);
+  await executeChild(challengeWorkflow, {
+    workflowId: challengeWorkflowId(input.namespace, name),
+    args: [{ namespace: input.namespace, name, orderName: input.name, issuerRef: input.issuerRef, issuer: input.issuer, authorization: authz, labels: input.labels }],
+    // Cancel rather than terminate, so a challenge still cleans up its presented response.
+    parentClosePolicy: 'REQUEST_CANCEL',
+    staticSummary: `HTTP-01 challenge for ${authz.identifier.value} (order ${input.name})`,
+    typedSearchAttributes: childSearchAttributes('Challenge', input.namespace, name, input.issuerRef),
+  });
+}
