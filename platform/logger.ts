@@ -4,5 +4,5 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name?: string): Logger {
-  return pino({ level, name, base: name ? { component: name } : undefined });
+  return pino({ level, base: name ? { component: name } : undefined });
 }

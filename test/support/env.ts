@@ -12,6 +12,7 @@ import { connectClient } from '../../platform/temporal-connection.ts';
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
 import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
 import { startTestTemporal } from './temporal.ts';
+import { startTemporalDevServer } from '../../platform/temporal-dev-server.ts';
 import type { Client } from '@temporalio/client';
 
 export interface TestEnv {
@@ -24,6 +25,8 @@ export interface TestEnv {
   eab: { kid: string; hmacKey: string };
   api(pathname: string, init?: RequestInit): Promise<Response>;
   apply(body: string, contentType?: string): Promise<Response>;
+  /** Stops the service and Temporal, then starts both again on the same SQLite file and port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,16 +34,23 @@ export interface TestEnvOptions {
   pebble?: PebbleOptions;
   stack?: StackOptions | false;
   temporalDynamicConfig?: Record<string, string | number | boolean>;
+  /** Keep Temporal's state in a SQLite file, so restart() can prove nothing is lost. */
+  persistent?: boolean;
 }
 
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const eab = { kid: `kid-${randomBytes(4).toString('hex')}`, hmacKey: randomBytes(32).toString('base64url') };
   const http01Port = await freePort();
-  const [temporal, pebble] = await Promise.all([
-    startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig }),
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certmgr-test-'));
+  const temporalPort = await freePort();
+  const startTemporal = () =>
+    opts.persistent
+      ? startTemporalDevServer({ port: temporalPort, uiPort: false, dbFile: path.join(dataDir, 'temporal.sqlite'), dynamicConfig: opts.temporalDynamicConfig })
+      : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig });
+  let [temporal, pebble] = await Promise.all([
+    startTemporal(),
     startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble }),
   ]);
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certmgr-test-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
@@ -53,26 +63,34 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   };
   const config = loadConfig(env);
   const client = await connectClient(config, temporal.address);
-  const stack = opts.stack === false ? undefined : await startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
+  const startService = () =>
+    opts.stack === false ? undefined : startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
   const base = `http://127.0.0.1:${config.port}`;
   const api = (pathname: string, init?: RequestInit) => fetch(`${base}${pathname}`, init);
-  return {
+  const testEnv: TestEnv = {
     config,
     env,
     pebble,
     temporalAddress: temporal.address,
     client,
-    stack,
+    stack: await startService(),
     eab,
     api,
     apply: (body, contentType = 'application/yaml') => api('/v1/manifests', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    async restart() {
+      await testEnv.stack?.stop();
+      await temporal.stop();
+      temporal = await startTemporal();
+      testEnv.stack = await startService();
+    },
     async stop() {
-      await stack?.stop();
+      await testEnv.stack?.stop();
       await client.connection.close();
       await Promise.all([temporal.stop(), pebble.stop()]);
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+  return testEnv;
 }
 
 /** The brief's two manifests (ACME Issuer with EAB, Certificate), plus the EAB Secret, for Pebble. */
