@@ -36,6 +36,8 @@ export function retryAfterMs(headers: Record<string, unknown>, now = Date.now())
   if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
   const s = String(raw).trim();
   if (/^\d+$/.test(s)) return Number(s) * 1000;
+  // Otherwise only an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): Date.parse takes almost anything.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(s)) return undefined;
   const at = Date.parse(s);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -63,6 +63,7 @@ export class FileSecretStore {
     opts: { replace?: boolean } = {},
   ): Promise<WriteResult> {
     const dir = this.dir(namespace, name);
+    Object.keys(data).forEach(checkKey);
     const before = await this.read(namespace, name);
     const same =
       before !== undefined &&

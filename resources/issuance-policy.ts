@@ -1,5 +1,6 @@
 // Does this Certificate need a new issuance, and why? cert-manager's re-issue triggers as an
 // ordered list of small named policies: the first that fires gives the Issuing reason.
+import { canonicalIp } from './ip.ts';
 import { renewalTime } from './renewal.ts';
 import type { SecretSummary } from './secret-summary.ts';
 import type { CertificateSpec } from './types.ts';
@@ -16,9 +17,9 @@ export interface IssueReason {
 }
 type Policy = (input: PolicyInput) => IssueReason | undefined;
 
-const sameSet = (a: string[], b: string[]) => {
-  const sa = new Set(a.map((x) => x.toLowerCase()));
-  const sb = new Set(b.map((x) => x.toLowerCase()));
+const sameSet = (a: string[], b: string[], canonical = (x: string) => x.toLowerCase()) => {
+  const sa = new Set(a.map(canonical));
+  const sb = new Set(b.map(canonical));
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 };
 
@@ -58,7 +59,7 @@ export const privateKeyChanged: Policy = ({ spec, secret }) => {
 export const requestChanged: Policy = ({ spec, secret }) => {
   const fields: string[] = [];
   if (!sameSet(spec.dnsNames, secret.dnsNames)) fields.push('spec.dnsNames');
-  if (!sameSet(spec.ipAddresses, secret.ipAddresses)) fields.push('spec.ipAddresses');
+  if (!sameSet(spec.ipAddresses, secret.ipAddresses, canonicalIp)) fields.push('spec.ipAddresses');
   if (spec.commonName !== undefined && spec.commonName !== secret.commonName) fields.push('spec.commonName');
   return fields.length
     ? { reason: 'RequestChanged', message: `Issuing certificate as the fields on the issued certificate differ from the spec: ${fields.join(', ')}` }
