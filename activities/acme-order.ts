@@ -1,5 +1,6 @@
 // ACME order, authorization and challenge calls (RFC 8555 section 7.4-7.5). Each is one short
 // request; the workflows do the waiting between polls with durable timers and Retry-After.
+import { ApplicationFailure } from '@temporalio/common';
 import type { AcmeState } from '../resources/objects.ts';
 import { describeProblem, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
 import { type AcmeIssuerContext, type AcmeSessions } from './acme-session.ts';
@@ -62,14 +63,29 @@ function toAuthorization(url: string, resp: AcmeResponse): AcmeAuthorizationStat
 export function orderActivities(sessions: AcmeSessions) {
   const polled = <T>(value: T, resp: AcmeResponse): Polled<T> => ({ value, retryAfterMs: retryAfterMs(resp.headers) });
 
+  /** newOrder; `replaces` (RFC 9773) names the certificate this one renews. */
+  async function createOrder(
+    ctx: AcmeIssuerContext,
+    identifiers: { type: 'dns' | 'ip'; value: string }[],
+    replaces?: string,
+  ): Promise<AcmeOrderState & { replaced?: string }> {
+    const url = await sessions.resourceUrl(ctx, 'newOrder');
+    let resp: AcmeResponse;
+    try {
+      resp = await sessions.post(ctx, url, replaces ? { identifiers, replaces } : { identifiers }, 'creating ACME order', [201, 200]);
+    } catch (err) {
+      // ARI only helps the CA plan; a refused `replaces` (alreadyReplaced, or a CA that
+      // disagrees about the old certificate) must not block the renewal itself.
+      if (!replaces || !(err instanceof ApplicationFailure) || !err.nonRetryable) throw err;
+      return createOrder(ctx, identifiers);
+    }
+    const location = resp.headers.location;
+    if (typeof location !== 'string') throw new Error('ACME server returned no order URL (Location header)');
+    return { ...toOrder(location, resp), replaced: replaces };
+  }
+
   return {
-    async createAcmeOrder(ctx: AcmeIssuerContext, identifiers: { type: 'dns' | 'ip'; value: string }[]): Promise<AcmeOrderState> {
-      const url = await sessions.resourceUrl(ctx, 'newOrder');
-      const resp = await sessions.post(ctx, url, { identifiers }, 'creating ACME order', [201, 200]);
-      const location = resp.headers.location;
-      if (typeof location !== 'string') throw new Error('ACME server returned no order URL (Location header)');
-      return toOrder(location, resp);
-    },
+    createAcmeOrder: createOrder,
 
     async getAcmeOrder(ctx: AcmeIssuerContext, url: string): Promise<Polled<AcmeOrderState>> {
       const resp = await sessions.post(ctx, url, null, 'fetching ACME order', [200]);

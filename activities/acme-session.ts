@@ -33,7 +33,11 @@ interface ClientInternals {
       valid: number[],
       opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean },
     ): Promise<AcmeResponse>;
-    http: { getResourceUrl(resource: string): Promise<string>; getDirectory(): Promise<Record<string, unknown>> };
+    http: {
+      getResourceUrl(resource: string): Promise<string>;
+      getDirectory(): Promise<Record<string, unknown>>;
+      request(url: string, method: 'get' | 'head'): Promise<AcmeResponse>;
+    };
   };
 }
 export const internals = (client: acme.Client) => client as unknown as ClientInternals;
@@ -103,6 +107,15 @@ export class AcmeSessions {
   async resourceUrl(ctx: AcmeIssuerContext, resource: string): Promise<string> {
     const client = await this.client(ctx);
     return internals(client).api.http.getResourceUrl(resource);
+  }
+
+  async directory(ctx: AcmeIssuerContext): Promise<Record<string, unknown>> {
+    return internals(await this.client(ctx)).api.http.getDirectory();
+  }
+
+  /** An unauthenticated GET (ARI's renewalInfo is fetched this way). */
+  async get(ctx: AcmeIssuerContext, url: string): Promise<AcmeResponse> {
+    return internals(await this.client(ctx)).api.http.request(url, 'get');
   }
 
   async keyAuthorization(ctx: AcmeIssuerContext, challenge: { type: string; token: string }): Promise<string> {

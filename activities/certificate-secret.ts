@@ -4,7 +4,10 @@
 import { X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
+import { ISSUED_REQUEST_ANNOTATION, issuedRequest } from '../resources/issued-request.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
+import { stableJson } from '../resources/stable-json.ts';
+import { ariCertId } from './ari-cert-id.ts';
 import type { CertificateSpec, IssuerRef } from '../resources/types.ts';
 import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
 
@@ -83,10 +86,17 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
           'cert-manager.io/alt-names': spec.dnsNames.join(','),
           'cert-manager.io/ip-sans': spec.ipAddresses.join(','),
           'cert-manager.io/uri-sans': spec.uris.join(','),
+          [ISSUED_REQUEST_ANNOTATION]: stableJson(issuedRequest(spec)),
         },
       });
       await nextKeys.remove(ref.namespace, ref.certificateName);
       return facts(leaf);
+    },
+
+    /** On deletion: drop the pending next key, and the Secret itself when asked to. */
+    async removeCertificateData(ref: CertificateRef, deleteSecret: boolean): Promise<void> {
+      await nextKeys.remove(ref.namespace, ref.certificateName);
+      if (deleteSecret) await secrets.remove(ref.namespace, ref.secretName);
     },
 
     async inspectCertificateSecret(ref: CertificateRef): Promise<SecretSummary> {
@@ -99,6 +109,7 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       summary.hasKey = Boolean(key?.length);
       summary.issuerName = secret.meta.annotations?.['cert-manager.io/issuer-name'];
       summary.issuerKind = secret.meta.annotations?.['cert-manager.io/issuer-kind'];
+      summary.issuedRequest = secret.meta.annotations?.[ISSUED_REQUEST_ANNOTATION];
       if (!crt || !key) return summary;
       let cert: X509Certificate;
       try {
@@ -110,6 +121,7 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       Object.assign(summary, facts(cert), sans(cert), {
         commonName: /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1],
         keyMatchesCert: privateKey ? cert.checkPrivateKey(privateKey) : false,
+        ariCertId: safeAriCertId(cert.toString()),
       });
       if (privateKey) {
         const d = describeKey(privateKey);
@@ -119,6 +131,14 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       return summary;
     },
   };
+}
+
+function safeAriCertId(pem: string): string | undefined {
+  try {
+    return ariCertId(pem);
+  } catch {
+    return undefined;
+  }
 }
 
 function safeParseKey(pem: Buffer) {

@@ -5,6 +5,7 @@ import type { Http01Store } from '../platform/http01-store.ts';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import { accountActivities } from './acme-account.ts';
 import { orderActivities } from './acme-order.ts';
+import { renewalInfoActivities } from './acme-renewal-info.ts';
 import { AcmeSessions } from './acme-session.ts';
 import { certificateSecretActivities } from './certificate-secret.ts';
 import { http01Activities } from './http01.ts';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...accountActivities(deps.secrets, deps.clusterResourceNamespace),
     ...orderActivities(sessions),
+    ...renewalInfoActivities(sessions),
     ...http01Activities(deps.http01, sessions, deps.selfCheck),
     ...certificateSecretActivities(deps.secrets, deps.nextKeys),
     ...issuerLookupActivities(deps.client, deps.clusterResourceNamespace),

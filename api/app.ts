@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { applyRoutes } from './manifests/apply.ts';
+import { deleteRoutes } from './resources/delete.ts';
 import { readRoutes } from './resources/read.ts';
 import { renewRoutes } from './resources/renew.ts';
 import { secretRoutes } from './secrets/read.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
   app.route('/', renewRoutes(deps));
+  app.route('/', deleteRoutes(deps));
   app.route('/', readRoutes(deps));
   app.route('/', secretRoutes(deps));
   app.notFound((c) => statusResponse(c, failureStatus(404, 'NotFound', `no route for ${c.req.method} ${c.req.path}`)));

@@ -11,6 +11,4 @@ export interface ApiDeps {
   http01: Http01Store;
   config: Config;
   log: Logger;
-  /** Passed to new Certificate workflows (issuance backoff bounds, resync period). */
-  certificateWorkflowOptions?: { backoff?: { minMs: number; maxMs: number }; resyncMs?: number };
 }

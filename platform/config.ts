@@ -1,11 +1,27 @@
 // Service configuration from the environment, validated once at start so a typo fails loudly.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
+import { parseGoDuration } from '../resources/duration.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1');
+
+const goDuration = (fallbackMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallbackMs;
+      const ms = parseGoDuration(v);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive Go duration like 90s, 10m or 1h` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -28,6 +44,11 @@ const schema = z.object({
   SELF_CHECK_NAMESERVERS: z.string().optional(),
   SELF_CHECK_HTTP_PORT: port(80),
   CLUSTER_RESOURCE_NAMESPACE: z.string().default('cert-manager'),
+  CERTIFICATE_RESYNC_PERIOD: goDuration(DEFAULT_CERTIFICATE_OPTIONS.resyncMs),
+  ISSUANCE_BACKOFF_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.minMs),
+  ISSUANCE_BACKOFF_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.maxMs),
+  ARI_RECHECK_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.minMs),
+  ARI_RECHECK_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.maxMs),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -53,6 +74,7 @@ export type Config = {
   selfCheckHttpPort: number;
   clusterResourceNamespace: string;
   logLevel: string;
+  certificates: CertificateOptions;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -87,5 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     selfCheckHttpPort: e.SELF_CHECK_HTTP_PORT,
     clusterResourceNamespace: e.CLUSTER_RESOURCE_NAMESPACE,
     logLevel: e.LOG_LEVEL,
+    certificates: {
+      resyncMs: e.CERTIFICATE_RESYNC_PERIOD,
+      backoff: { minMs: e.ISSUANCE_BACKOFF_MIN, maxMs: Math.max(e.ISSUANCE_BACKOFF_MIN, e.ISSUANCE_BACKOFF_MAX) },
+      ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Does this Certificate need a new issuance, and why? cert-manager's re-issue triggers as an
 // ordered list of small named policies: the first that fires gives the Issuing reason.
 import { canonicalIp } from './ip.ts';
+import { changedRequestFields } from './issued-request.ts';
 import { renewalTime } from './renewal.ts';
 import type { SecretSummary } from './secret-summary.ts';
 import type { CertificateSpec } from './types.ts';
@@ -10,6 +11,8 @@ export interface PolicyInput {
   secret: SecretSummary;
   now: Date;
   forced: boolean;
+  /** The moment chosen inside the CA's ACME Renewal Information window, when there is one. */
+  ariRenewalTime?: Date;
 }
 export interface IssueReason {
   reason: string;
@@ -57,24 +60,29 @@ export const privateKeyChanged: Policy = ({ spec, secret }) => {
 };
 
 export const requestChanged: Policy = ({ spec, secret }) => {
-  const fields: string[] = [];
-  if (!sameSet(spec.dnsNames, secret.dnsNames)) fields.push('spec.dnsNames');
-  if (!sameSet(spec.ipAddresses, secret.ipAddresses, canonicalIp)) fields.push('spec.ipAddresses');
-  if (spec.commonName !== undefined && spec.commonName !== secret.commonName) fields.push('spec.commonName');
+  const fields = changedRequestFields(secret.issuedRequest, spec);
+  const add = (f: string) => void (fields.includes(f) || fields.push(f));
+  if (!sameSet(spec.dnsNames, secret.dnsNames)) add('spec.dnsNames');
+  if (!sameSet(spec.ipAddresses, secret.ipAddresses, canonicalIp)) add('spec.ipAddresses');
+  if (spec.commonName !== undefined && spec.commonName !== secret.commonName) add('spec.commonName');
   return fields.length
     ? { reason: 'RequestChanged', message: `Issuing certificate as the fields on the issued certificate differ from the spec: ${fields.join(', ')}` }
     : undefined;
 };
 
-export const renewalDue: Policy = ({ spec, secret, now }) => {
+export const renewalDue: Policy = ({ spec, secret, now, ariRenewalTime }) => {
   if (!secret.notBefore || !secret.notAfter) return undefined;
-  const at = renewalTime({
+  const byLifetime = renewalTime({
     notBefore: new Date(secret.notBefore),
     notAfter: new Date(secret.notAfter),
     renewBefore: spec.renewBefore,
     renewBeforePercentage: spec.renewBeforePercentage,
   });
-  return now >= at ? { reason: 'Renewing', message: `Renewing certificate as renewal was scheduled at ${at.toISOString()}` } : undefined;
+  const byAri = ariRenewalTime !== undefined && ariRenewalTime < byLifetime;
+  const at = byAri ? ariRenewalTime : byLifetime;
+  if (now < at) return undefined;
+  const source = byAri ? ' by the ACME Renewal Information window' : '';
+  return { reason: 'Renewing', message: `Renewing certificate as renewal was scheduled${source} at ${at.toISOString()}` };
 };
 
 export const manuallyTriggered: Policy = ({ forced }) =>

@@ -36,6 +36,7 @@ const acme = z.strictObject({
   preferredChain: z.string().optional(),
   disableAccountKeyGeneration: z.boolean().optional(),
   enableDurationFeature: z.boolean().optional(),
+  disableRenewalInfo: z.boolean().optional(),
   solvers: z.array(solver).min(1),
 });
 

@@ -14,9 +14,11 @@ export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
 export const applyIssuer = defineUpdate<ApplyResult, [IssuerManifest]>('applyIssuer');
 export const getIssuer = defineQuery<IssuerObject | undefined>('getIssuer');
+export const deleteIssuer = defineSignal('deleteIssuer');
 
 export const applyCertificate = defineUpdate<ApplyResult, [CertificateManifest]>('applyCertificate');
 export const renewCertificate = defineSignal('renewCertificate');
+export const deleteCertificate = defineSignal<[{ deleteSecret: boolean }]>('deleteCertificate');
 export const getCertificate = defineQuery<CertificateObject | undefined>('getCertificate');
 
 export const getCertificateRequest = defineQuery<CertificateRequestObject>('getCertificateRequest');

@@ -17,6 +17,20 @@ export interface CertificateStatus {
   failedIssuanceAttempts?: number;
   /** The CertificateRequest of the issuance in flight, if any. */
   currentRequest?: string;
+  /** ACME Renewal Information (RFC 9773) for the current certificate. */
+  renewalInfo?: RenewalInfoStatus;
+}
+
+export interface RenewalInfoStatus {
+  certID: string;
+  suggestedWindow?: { start: string; end: string };
+  explanationURL?: string;
+  /** The moment picked uniformly at random inside the window. */
+  selectedTime?: string;
+  lastChecked: string;
+  nextCheck: string;
+  /** Why the last check failed, if it did (renewal then follows the lifetime rule). */
+  error?: string;
 }
 export type CertificateObject = CertificateManifest & { status: CertificateStatus };
 
@@ -47,7 +61,15 @@ export interface OrderObject {
   apiVersion: 'acme.cert-manager.io/v1';
   kind: 'Order';
   metadata: ObjectMeta & { namespace: string };
-  spec: { request: string; issuerRef: IssuerRef; dnsNames: string[]; ipAddresses: string[]; commonName?: string };
+  spec: {
+    request: string;
+    issuerRef: IssuerRef;
+    dnsNames: string[];
+    ipAddresses: string[];
+    commonName?: string;
+    /** RFC 9773: the certificate this order renews, as sent in newOrder. */
+    replaces?: string;
+  };
   status: {
     url?: string;
     finalizeURL?: string;

@@ -17,4 +17,8 @@ export interface SecretSummary {
   /** cert-manager.io/issuer-name, -kind annotations written with the certificate. */
   issuerName?: string;
   issuerKind?: string;
+  /** The request the stored certificate was made for (resources/issued-request.ts), as JSON. */
+  issuedRequest?: string;
+  /** RFC 9773 certificate identifier: base64url(AKI keyIdentifier) "." base64url(serial DER). */
+  ariCertId?: string;
 }

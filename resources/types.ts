@@ -54,6 +54,8 @@ export interface AcmeIssuerSpec {
   disableAccountKeyGeneration?: boolean;
   /** Send the Certificate's duration to the ACME server as notAfter. */
   enableDurationFeature?: boolean;
+  /** Turns off ACME Renewal Information (RFC 9773), which is used whenever the CA offers it. */
+  disableRenewalInfo?: boolean;
   solvers: AcmeSolver[];
 }
 

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server.ts';
-import type { ApiDeps } from '../api/deps.ts';
 import type { Config } from '../platform/config.ts';
 import { Http01Store } from '../platform/http01-store.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
@@ -21,7 +20,6 @@ export interface StackOptions {
   api?: boolean;
   worker?: boolean;
   log?: Logger;
-  certificateWorkflowOptions?: ApiDeps['certificateWorkflowOptions'];
 }
 
 export async function startStack(config: Config, address: string, opts: StackOptions = {}): Promise<Stack> {
@@ -41,7 +39,6 @@ export async function startStack(config: Config, address: string, opts: StackOpt
       log,
       secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
       http01: new Http01Store(config.dataDir),
-      certificateWorkflowOptions: opts.certificateWorkflowOptions,
     });
     const closeClient = () => client.connection.close();
     const apiStop = stack.api.stop;

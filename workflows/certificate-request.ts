@@ -1,6 +1,6 @@
 // CertificateRequest: one issuance of one revision. Approval, wait for the issuer to be Ready,
 // then dispatch by issuer type (ACME: an Order child) and return the PEM chain.
-import { ApplicationFailure, executeChild, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, isCancellation, setHandler, sleep } from '@temporalio/workflow';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
@@ -23,6 +23,8 @@ export interface CertificateRequestInput {
   csrPem: string;
   spec: CertificateSpec;
   labels: Record<string, string>;
+  /** RFC 9773 certID of the certificate being renewed, passed on to the ACME order. */
+  replaces?: string;
 }
 
 export interface IssuedChain {
@@ -60,7 +62,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     mark('Ready', 'False', 'Pending', `Waiting on certificate issuance from order ${namespace}/${order}`);
     const chainPem = await executeChild(orderWorkflow, {
       workflowId: orderWorkflowId(namespace, order),
-      args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels }],
+      args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],
       parentClosePolicy: 'REQUEST_CANCEL',
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
       typedSearchAttributes: childSearchAttributes('Order', namespace, order, spec.issuerRef),
@@ -69,6 +71,10 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     mark('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully');
     return { chainPem };
   } catch (err) {
+    if (isCancellation(err)) {
+      mark('Ready', 'False', 'Cancelled', 'The request was cancelled: its Certificate changed or was deleted');
+      throw err;
+    }
     const message = rootMessage(err);
     cr.status.failureTime = isoSeconds(new Date());
     mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);

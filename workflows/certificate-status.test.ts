@@ -172,9 +172,9 @@ const sleepCases: Array<[string, string | undefined, Date, number]> = [
   ['renewal in 200 ms sleeps 1 s', '2026-03-02T00:00:00Z', new Date(renewAt.getTime() - 200), 1000],
 ];
 for (const [name, renewalTime, now, expected] of sleepCases) {
-  test(`msUntilRenewal: ${name}`, () => {
+  test(`msUntilWake: ${name}`, () => {
     const book = new CertificateStatusBook(object({ conditions: [], renewalTime }));
-    assert.equal(book.msUntilRenewal(resync, now), expected);
+    assert.equal(book.msUntilWake(resync, now), expected);
   });
 }
 

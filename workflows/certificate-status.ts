@@ -1,13 +1,18 @@
 // The Certificate's status transitions, as cert-manager reports them, in a plain class so the
 // workflow stays a short loop and the rules can be tested without a Temporal server.
+import type { RenewalInfo } from '../activities/acme-renewal-info.ts';
 import type { StoredCertificate } from '../activities/certificate-secret.ts';
+import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
 import { issuanceBackoff, type BackoffBounds } from '../resources/backoff.ts';
 import { isoSeconds, removeCondition, setCondition } from '../resources/conditions.ts';
 import type { IssueReason } from '../resources/issuance-policy.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import { renewalTime } from '../resources/renewal.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
-import type { ConditionStatus } from '../resources/types.ts';
+import type { ConditionStatus, IssuerRef } from '../resources/types.ts';
+
+/** RFC 9773 suggests polling about every 6 hours when the server gives no Retry-After. */
+const ARI_DEFAULT_RECHECK_MS = 6 * 60 * 60_000;
 
 // Reasons for which the stored certificate is still good to serve while a new one is made.
 const STILL_READY = new Set(['Renewing', 'ManuallyTriggered']);
@@ -34,6 +39,7 @@ export class CertificateStatusBook {
   /** Records what the Secret holds and whether that makes the Certificate Ready. */
   observeSecret(secret: SecretSummary, reason: IssueReason | undefined, now = new Date()): void {
     const valid = secret.hasCert && secret.keyMatchesCert && secret.notAfter !== undefined;
+    if (this.status.renewalInfo && this.status.renewalInfo.certID !== secret.ariCertId) delete this.status.renewalInfo;
     if (valid) this.setValidity(secret.notBefore!, secret.notAfter!);
     if (valid && new Date(secret.notAfter!) <= now) {
       this.condition('Ready', 'False', 'Expired', `Certificate expired on ${secret.notAfter}`, now);
@@ -45,18 +51,83 @@ export class CertificateStatusBook {
   }
 
   private setValidity(notBefore: string, notAfter: string): void {
-    const spec = this.object!.spec;
     this.status.notBefore = isoSeconds(new Date(notBefore));
     this.status.notAfter = isoSeconds(new Date(notAfter));
-    this.status.renewalTime = isoSeconds(
-      renewalTime({ notBefore: new Date(notBefore), notAfter: new Date(notAfter), renewBefore: spec.renewBefore, renewBeforePercentage: spec.renewBeforePercentage }),
-    );
+    this.refreshRenewalTime();
   }
 
-  /** Sleep until renewal is due, but never longer than the resync period. */
-  msUntilRenewal(resyncMs: number, now = new Date()): number {
-    const at = this.status.renewalTime ? new Date(this.status.renewalTime).getTime() - now.getTime() : resyncMs;
-    return Math.max(1000, Math.min(at, resyncMs));
+  /** status.renewalTime: the lifetime rule, or the ARI moment when that comes first. */
+  private refreshRenewalTime(): void {
+    const { notBefore, notAfter, renewalInfo } = this.status;
+    if (!notBefore || !notAfter) return;
+    const spec = this.object!.spec;
+    let at = renewalTime({ notBefore: new Date(notBefore), notAfter: new Date(notAfter), renewBefore: spec.renewBefore, renewBeforePercentage: spec.renewBeforePercentage });
+    if (renewalInfo?.selectedTime && new Date(renewalInfo.selectedTime) < at) at = new Date(renewalInfo.selectedTime);
+    this.status.renewalTime = isoSeconds(at);
+  }
+
+  /** Sleep until renewal or the next ARI check is due, but never longer than the resync period. */
+  msUntilWake(resyncMs: number, now = new Date()): number {
+    const times = [this.status.renewalTime, this.status.renewalInfo?.nextCheck].filter((t): t is string => Boolean(t));
+    const until = Math.min(resyncMs, ...times.map((t) => new Date(t).getTime() - now.getTime()));
+    return Math.max(1000, until);
+  }
+
+  /** Whether to ask the CA for renewal information now: a new certificate, or a re-check is due. */
+  renewalInfoDue(secret: SecretSummary, now = new Date()): boolean {
+    if (!secret.ariCertId || !secret.hasCert || !secret.keyMatchesCert) return false;
+    const info = this.status.renewalInfo;
+    return !info || info.certID !== secret.ariCertId || now >= new Date(info.nextCheck);
+  }
+
+  ariRenewalTime(secret: SecretSummary): Date | undefined {
+    const info = this.status.renewalInfo;
+    return info && info.certID === secret.ariCertId && info.selectedTime ? new Date(info.selectedTime) : undefined;
+  }
+
+  /** Records the CA's window; a new or moved window gets a new uniformly random moment in it. */
+  recordRenewalInfo(certID: string, info: RenewalInfo, bounds: { minMs: number; maxMs: number }, random: number, now = new Date()): void {
+    const prev = this.status.renewalInfo?.certID === certID ? this.status.renewalInfo : undefined;
+    if (!info.supported) {
+      this.status.renewalInfo = { certID, lastChecked: isoSeconds(now), nextCheck: isoSeconds(new Date(now.getTime() + bounds.maxMs)), error: 'the ACME server does not offer renewal information' };
+      this.refreshRenewalTime();
+      return;
+    }
+    const { start, end } = info.window;
+    const moved = prev?.suggestedWindow?.start !== start || prev?.suggestedWindow?.end !== end;
+    let selectedTime = prev?.selectedTime;
+    if (moved || !selectedTime) {
+      const s = new Date(start).getTime();
+      const e = new Date(end).getTime();
+      // A window already over (e.g. a revocation) means: renew now.
+      selectedTime = new Date(e <= now.getTime() ? now.getTime() : s + random * (e - s)).toISOString();
+    }
+    const recheck = Math.min(Math.max(info.retryAfterMs ?? ARI_DEFAULT_RECHECK_MS, bounds.minMs), bounds.maxMs);
+    this.status.renewalInfo = {
+      certID,
+      suggestedWindow: info.window,
+      explanationURL: info.explanationURL,
+      selectedTime,
+      lastChecked: isoSeconds(now),
+      nextCheck: isoSeconds(new Date(now.getTime() + recheck)),
+    };
+    this.refreshRenewalTime();
+  }
+
+  renewalInfoFailed(certID: string, error: string, bounds: { minMs: number }, now = new Date()): void {
+    const prev = this.status.renewalInfo?.certID === certID ? this.status.renewalInfo : undefined;
+    this.status.renewalInfo = { ...prev, certID, lastChecked: isoSeconds(now), nextCheck: isoSeconds(new Date(now.getTime() + bounds.minMs)), error };
+  }
+
+  waitingForIssuer(issuer: ResolvedIssuer, ref: IssuerRef, namespace: string, now = new Date()): void {
+    const name = `${ref.kind === 'Issuer' ? `${namespace}/` : ''}${ref.name}`;
+    if (!issuer.found) this.condition('Issuing', 'False', 'IssuerNotFound', `Waiting for ${ref.kind} ${name} to exist before issuing`, now);
+    else this.condition('Issuing', 'False', 'IssuerNotReady', `Waiting for ${ref.kind} ${name} to be Ready: ${issuer.message}`, now);
+  }
+
+  cancelled(): void {
+    delete this.status.currentRequest;
+    this.status.conditions = removeCondition(this.status.conditions, 'Issuing');
   }
 
   backoffRemainingMs(bounds: BackoffBounds, now = new Date()): number {
@@ -79,6 +150,7 @@ export class CertificateStatusBook {
 
   issued(revision: number, stored: StoredCertificate, now = new Date()): void {
     this.status.revision = revision;
+    delete this.status.renewalInfo;
     this.setValidity(stored.notBefore, stored.notAfter);
     delete this.status.lastFailureTime;
     delete this.status.failedIssuanceAttempts;

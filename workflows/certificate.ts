@@ -1,44 +1,54 @@
 // Certificate: a long-lived entity workflow. It decides when to issue (pure policies in
 // resources/issuance-policy.ts), runs one CertificateRequest child per revision, writes the
-// Secret, and sleeps on a durable timer until renewal, a resync, a spec change or a signal.
+// Secret, and sleeps on a durable timer until renewal, an ARI re-check, a resync, a spec change,
+// a renew or a delete signal. It continues-as-new after every issuance, so its history stays short.
 import {
   allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   executeChild,
+  isCancellation,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { CertificateRef } from '../activities/certificate-secret.ts';
+import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
 import { ISSUER, NOT_AFTER, READY } from '../platform/search-attributes.ts';
-import { DEFAULT_ISSUANCE_BACKOFF, issuanceBackoff, type BackoffBounds } from '../resources/backoff.ts';
+import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
-import { applyCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
+import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
 import type { CertificateObject } from '../resources/objects.ts';
-import { local } from './activities.ts';
+import type { SecretSummary } from '../resources/secret-summary.ts';
+import { acme, local } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
-import { CertificateStatusBook } from './certificate-status.ts';
 import { certificateRequestWorkflow } from './certificate-request.ts';
+import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
 import { childSearchAttributes } from './search-attributes.ts';
 
-export { applyCertificate, getCertificate, renewCertificate };
+export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
 
 export interface CertificateWorkflowInput {
   object?: CertificateObject;
-  backoff?: BackoffBounds;
-  /** How often to re-check the Secret while nothing else happens (default 10 min). */
-  resyncMs?: number;
+  options?: Partial<CertificateOptions>;
+  /** Carried across continue-as-new. */
   failedGeneration?: number;
+  forced?: boolean;
 }
+
+type Outcome = 'issued' | 'failed' | 'cancelled';
 
 export async function certificateWorkflow(input: CertificateWorkflowInput = {}): Promise<void> {
   const book = new CertificateStatusBook(input.object);
-  const backoff = input.backoff ?? DEFAULT_ISSUANCE_BACKOFF;
-  const resyncMs = input.resyncMs ?? 10 * 60_000;
-  let forced = false;
+  const options: CertificateOptions = { ...DEFAULT_CERTIFICATE_OPTIONS, ...input.options };
+  let forced = input.forced ?? false;
+  let issuing = false;
+  let deletion: { deleteSecret: boolean } | undefined;
   let failedGeneration = input.failedGeneration;
 
   setHandler(
@@ -48,45 +58,127 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       book.replaceSpec(applied.object);
       return applied.result;
     },
-    { validator: (m) => assertNamesThisWorkflow(certificateWorkflowId(m.metadata.namespace, m.metadata.name)) },
+    {
+      validator: (m) => {
+        assertNamesThisWorkflow(certificateWorkflowId(m.metadata.namespace, m.metadata.name));
+        if (deletion) throw ApplicationFailure.nonRetryable('the Certificate is being deleted; apply it again once it is gone', 'Deleting');
+      },
+    },
   );
-  setHandler(renewCertificate, () => void (forced = true));
+  // A renew during an issuance is that issuance: it must not start a second one.
+  setHandler(renewCertificate, () => void (forced = !issuing));
+  setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
 
-  await condition(() => book.object !== undefined);
-  for (;;) {
+  await condition(() => book.object !== undefined || deletion !== undefined);
+  let issuerPollMs = 1000;
+  while (!deletion) {
+    if (workflowInfo().continueAsNewSuggested) await restart();
     const cert = book.object!;
     const generation = cert.metadata.generation ?? 1;
-    const ref = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
+    const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
+    const interrupted = () => forced || deletion !== undefined || book.object!.metadata.generation !== generation;
+
     const secret = await local.inspectCertificateSecret(ref);
-    const reason = needsIssuance({ spec: cert.spec, secret, now: new Date(), forced });
+    let issuer: ResolvedIssuer | undefined;
+    const resolveIssuer = async () => (issuer ??= await local.resolveIssuer(ref.namespace, cert.spec.issuerRef));
+    if (book.renewalInfoDue(secret)) {
+      const found = await resolveIssuer();
+      if (ariEnabled(found)) await checkRenewalInfo(book, found, secret, options);
+    }
+
+    const reason = needsIssuance({ spec: cert.spec, secret, now: new Date(), forced, ariRenewalTime: book.ariRenewalTime(secret) });
     book.observeSecret(secret, reason);
     publish(book);
-
-    const changed = () => forced || book.object!.metadata.generation !== generation;
     if (!reason) {
-      await condition(changed, book.msUntilRenewal(resyncMs));
+      await condition(interrupted, book.msUntilWake(options.resyncMs));
       continue;
     }
-    const waitMs = failedGeneration === generation && !forced ? book.backoffRemainingMs(backoff) : 0;
-    if (waitMs > 0) {
-      book.backingOff(waitMs);
+    const backoffMs = failedGeneration === generation && !forced ? book.backoffRemainingMs(options.backoff) : 0;
+    if (backoffMs > 0) {
+      book.backingOff(backoffMs);
       publish(book);
-      await condition(changed, waitMs);
+      await condition(interrupted, backoffMs);
       continue;
     }
-    forced = false;
-    const ok = await issue(book, reason);
-    failedGeneration = ok ? undefined : generation;
-    publish(book);
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof certificateWorkflow>({ object: book.object, backoff, resyncMs, failedGeneration });
+    const resolved = await resolveIssuer();
+    if (!resolved.found || !resolved.ready) {
+      book.waitingForIssuer(resolved, cert.spec.issuerRef, ref.namespace);
+      publish(book);
+      await condition(interrupted, issuerPollMs);
+      issuerPollMs = Math.min(issuerPollMs * 2, 60_000);
+      continue;
     }
+    issuerPollMs = 1000;
+
+    issuing = true;
+    forced = false;
+    const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
+    const outcome = await issueUnlessInterrupted(book, reason, replaces, () => deletion !== undefined || book.object!.metadata.generation !== generation);
+    issuing = false;
+    failedGeneration = outcome === 'failed' ? generation : undefined;
+    publish(book);
+    if (outcome !== 'cancelled' && !deletion) await restart();
+  }
+
+  const cert = book.object;
+  if (cert) await local.removeCertificateData({ namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName }, deletion.deleteSecret);
+  await condition(allHandlersFinished);
+
+  async function restart(): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof certificateWorkflow>({ object: book.object, options, failedGeneration, forced });
   }
 }
 
-async function issue(book: CertificateStatusBook, reason: IssueReason): Promise<boolean> {
+const ariEnabled = (issuer: ResolvedIssuer): issuer is Extract<ResolvedIssuer, { found: true }> =>
+  issuer.found && !issuer.context.acme.disableRenewalInfo;
+
+const sameIssuer = (secret: SecretSummary, cert: CertificateObject) =>
+  secret.issuerName === cert.spec.issuerRef.name && (secret.issuerKind ?? 'Issuer') === cert.spec.issuerRef.kind;
+
+async function checkRenewalInfo(
+  book: CertificateStatusBook,
+  issuer: Extract<ResolvedIssuer, { found: true }>,
+  secret: SecretSummary,
+  options: CertificateOptions,
+): Promise<void> {
+  try {
+    const info = await acme.fetchRenewalInfo(issuer.context, secret.ariCertId!);
+    book.recordRenewalInfo(secret.ariCertId!, info, options.ariRecheck, Math.random());
+  } catch (err) {
+    // Renewal then follows the lifetime rule; ARI is looked at again at the next re-check.
+    book.renewalInfoFailed(secret.ariCertId!, rootMessage(err), options.ariRecheck);
+  }
+}
+
+// The issuance runs in its own cancellation scope: a spec change or a delete cancels it, which
+// cancels the CertificateRequest, its Order and Challenges, and they clean up after themselves.
+async function issueUnlessInterrupted(
+  book: CertificateStatusBook,
+  reason: IssueReason,
+  replaces: string | undefined,
+  interrupted: () => boolean,
+): Promise<Outcome> {
+  const work = new CancellationScope();
+  const watch = new CancellationScope();
+  void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
+  try {
+    await work.run(() => issue(book, reason, replaces));
+    return 'issued';
+  } catch (err) {
+    if (isCancellation(err)) {
+      book.cancelled();
+      return 'cancelled';
+    }
+    book.failed(`The certificate request has failed to complete and will be retried: ${rootMessage(err)}`);
+    return 'failed';
+  } finally {
+    watch.cancel();
+  }
+}
+
+async function issue(book: CertificateStatusBook, reason: IssueReason, replaces: string | undefined): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -95,23 +187,17 @@ async function issue(book: CertificateStatusBook, reason: IssueReason): Promise<
   const ref = { namespace, certificateName: name, secretName: spec.secretName };
   book.issuing(reason, requestName);
   publish(book);
-  try {
-    const csrPem = await local.generateKeyAndCsr(ref, spec, revision);
-    const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
-    const issued = await executeChild(certificateRequestWorkflow, {
-      workflowId: certificateRequestWorkflowId(namespace, requestName),
-      args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels }],
-      parentClosePolicy: 'REQUEST_CANCEL',
-      staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
-      typedSearchAttributes: childSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
-    });
-    const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });
-    book.issued(revision, stored);
-    return true;
-  } catch (err) {
-    book.failed(`The certificate request has failed to complete and will be retried: ${rootMessage(err)}`);
-    return false;
-  }
+  const csrPem = await local.generateKeyAndCsr(ref, spec, revision);
+  const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
+  const issued = await executeChild(certificateRequestWorkflow, {
+    workflowId: certificateRequestWorkflowId(namespace, requestName),
+    args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, replaces }],
+    parentClosePolicy: 'REQUEST_CANCEL',
+    staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
+    typedSearchAttributes: childSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
+  });
+  const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });
+  book.issued(revision, stored);
 }
 
 function publish(book: CertificateStatusBook): void {

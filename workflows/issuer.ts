@@ -4,13 +4,13 @@ import { condition, continueAsNew, setHandler, upsertSearchAttributes, allHandle
 import { READY } from '../platform/search-attributes.ts';
 import { setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
-import { applyIssuer, getIssuer } from '../resources/messages.ts';
+import { applyIssuer, deleteIssuer, getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
 import { acme } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
 
-export { applyIssuer, getIssuer };
+export { applyIssuer, deleteIssuer, getIssuer };
 
 export interface IssuerWorkflowInput {
   object?: IssuerObject;
@@ -35,6 +35,9 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     { validator: (m) => assertNamesThisWorkflow(issuerWorkflowId(m.kind, m.metadata.namespace ?? '', m.metadata.name)) },
   );
   setHandler(getIssuer, () => object);
+  // Deleting an Issuer ends its workflow; its account key Secret is kept, as in cert-manager.
+  let deleted = false;
+  setHandler(deleteIssuer, () => void (deleted = true));
 
   const setReady = (ready: boolean, reason: string, message: string) => {
     object!.status.conditions = setCondition(
@@ -47,7 +50,8 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
 
   let failures = 0;
   for (;;) {
-    await condition(() => object !== undefined && registeredGeneration !== generation());
+    await condition(() => deleted || (object !== undefined && registeredGeneration !== generation()));
+    if (deleted) break;
     const attempted = generation();
     const { kind, metadata, spec } = object!;
     try {
@@ -63,11 +67,12 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       setReady(false, 'ErrRegisterACMEAccount', `Failed to register ACME account: ${rootMessage(err)}`);
       const wait = Math.min(RETRY_MIN_MS * 2 ** (failures - 1), RETRY_MAX_MS);
       // Retry on a timer, or at once when the spec is applied again.
-      await condition(() => generation() !== attempted, wait);
+      await condition(() => deleted || generation() !== attempted, wait);
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof issuerWorkflow>({ object, registeredGeneration });
     }
   }
+  await condition(allHandlersFinished);
 }

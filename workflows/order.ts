@@ -1,6 +1,6 @@
 // Order: one ACME order. Create it, run one Challenge child per pending authorization, then
 // finalize with the CSR and download the chain. Once created an order never changes.
-import { ApplicationFailure, executeChild, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../activities/acme-order.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
@@ -28,6 +28,8 @@ export interface OrderInput {
   commonName?: string;
   csrPem: string;
   labels: Record<string, string>;
+  /** RFC 9773 certID of the certificate this order renews. */
+  replaces?: string;
 }
 
 export async function orderWorkflow(input: OrderInput): Promise<string> {
@@ -62,7 +64,9 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
       ...input.dnsNames.map((value) => ({ type: 'dns' as const, value })),
       ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
     ];
-    let order = track(await acme.createAcmeOrder(issuer, identifiers));
+    const created = await acme.createAcmeOrder(issuer, identifiers, input.replaces);
+    object.spec.replaces = created.replaced;
+    let order = track(created);
     object.status.url = order.url;
     object.status.finalizeURL = order.finalize;
 
@@ -87,6 +91,10 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     object.status.certificate = asciiToBase64(chainPem);
     return chainPem;
   } catch (err) {
+    if (isCancellation(err)) {
+      object.status.reason = 'Order cancelled: the Certificate changed or was deleted';
+      throw err;
+    }
     if (!object.status.failureTime) fail(rootMessage(err));
     throw err;
   }

@@ -88,7 +88,7 @@ async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): 
     startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, {
       workflowId: certificateWorkflowId(namespace, name),
       taskQueue: deps.config.temporal.taskQueue,
-      args: [deps.certificateWorkflowOptions ?? {}],
+      args: [{ options: deps.config.certificates }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: attributes('Certificate', namespace, name, `${m.spec.issuerRef.kind}/${m.spec.issuerRef.name}`),
       staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,

@@ -60,10 +60,31 @@ async function list(deps: ApiDeps, kind: ReadableKind, namespace: string): Promi
     seen.add(wf.workflowId);
     handles.push(deps.client.workflow.getHandle(wf.workflowId, wf.runId));
   }
-  const objects = await Promise.all(handles.map((h) => h.query(kind.query).catch(() => undefined)));
-  return objects
-    .filter((o) => o !== undefined)
-    .sort((a, b) => name(a).localeCompare(name(b)));
+  const objects = (await Promise.all(handles.map((h) => h.query(kind.query).catch(() => undefined)))).filter((o) => o !== undefined);
+  const kept = kind.kind === 'CertificateRequest' ? await withinRevisionHistory(deps, namespace, objects as RequestLike[]) : objects;
+  return kept.sort((a, b) => name(a).localeCompare(name(b)));
+}
+
+interface RequestLike {
+  metadata: { name: string; annotations?: Record<string, string> };
+}
+
+// cert-manager keeps only the last revisionHistoryLimit requests of a Certificate (and none once
+// it is deleted); older request workflows stay in Temporal's history but are not listed.
+async function withinRevisionHistory(deps: ApiDeps, namespace: string, requests: RequestLike[]): Promise<RequestLike[]> {
+  const certKind = readableKind('cert-manager.io', 'certificates')!;
+  const certs = new Map<string, Promise<unknown>>();
+  const kept: RequestLike[] = [];
+  for (const r of requests) {
+    const owner = r.metadata.annotations?.['cert-manager.io/certificate-name'] ?? '';
+    if (!certs.has(owner)) certs.set(owner, get(deps, certKind, namespace, owner).catch(() => undefined));
+    const cert = (await certs.get(owner)) as { spec: { revisionHistoryLimit?: number }; status: { revision?: number; currentRequest?: string } } | undefined;
+    if (!cert) continue;
+    const revision = Number(r.metadata.annotations?.['cert-manager.io/certificate-revision'] ?? 0);
+    const limit = cert.spec.revisionHistoryLimit ?? 1;
+    if (r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit) kept.push(r);
+  }
+  return kept;
 }
 
 const name = (o: unknown) => (o as { metadata?: { name?: string } }).metadata?.name ?? '';

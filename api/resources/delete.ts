@@ -1,0 +1,49 @@
+// DELETE for Certificates, Issuers and ClusterIssuers: a signal that ends the entity workflow.
+// The answer waits (bounded) for the workflow to finish, so a 200 means any in-flight issuance
+// was cancelled and its challenges cleaned up.
+import { Hono, type Context } from 'hono';
+import type { WorkflowHandle } from '@temporalio/client';
+import { deleteCertificate, deleteIssuer } from '../../resources/messages.ts';
+import { notFoundStatus } from '../../resources/status.ts';
+import type { ApiDeps } from '../deps.ts';
+import { statusResponse, temporalErrorStatus } from '../errors.ts';
+import { readableKind } from './kinds.ts';
+import { get } from './read.ts';
+
+const WAIT_MS = 60_000;
+
+export function deleteRoutes(deps: ApiDeps) {
+  const app = new Hono();
+
+  const remove = async (c: Context, plural: 'certificates' | 'issuers' | 'clusterissuers', namespace: string, name: string) => {
+    const kind = readableKind('cert-manager.io', plural)!;
+    try {
+      if (!(await get(deps, kind, namespace, name))) return statusResponse(c, notFoundStatus(`${plural}.cert-manager.io`, name));
+      const handle = deps.client.workflow.getHandle(kind.workflowId(namespace, name));
+      if (plural === 'certificates') await handle.signal(deleteCertificate, { deleteSecret: c.req.query('deleteSecret') === 'true' });
+      else await handle.signal(deleteIssuer);
+      const finished = await finishedWithin(handle, WAIT_MS);
+      const details = { name, group: 'cert-manager.io', kind: plural };
+      return finished
+        ? c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 })
+        : c.json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', message: 'deletion in progress', details, code: 202 }, 202);
+    } catch (err) {
+      return statusResponse(c, temporalErrorStatus(err));
+    }
+  };
+
+  app.delete('/apis/cert-manager.io/v1/namespaces/:ns/certificates/:name', (c) => remove(c, 'certificates', c.req.param('ns'), c.req.param('name')));
+  app.delete('/apis/cert-manager.io/v1/namespaces/:ns/issuers/:name', (c) => remove(c, 'issuers', c.req.param('ns'), c.req.param('name')));
+  app.delete('/apis/cert-manager.io/v1/clusterissuers/:name', (c) => remove(c, 'clusterissuers', '', c.req.param('name')));
+  return app;
+}
+
+async function finishedWithin(handle: WorkflowHandle, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([handle.result().then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

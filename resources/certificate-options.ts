@@ -1,0 +1,18 @@
+// Timing knobs of the Certificate workflow, given at start (from the service's configuration)
+// and carried across continue-as-new. Defaults follow cert-manager; tests shrink them to seconds.
+export interface CertificateOptions {
+  /** Re-check the Secret this often even when nothing else wakes the workflow. */
+  resyncMs: number;
+  /** Failed issuance backoff: min * 2^(attempts-1), capped at max. */
+  backoff: { minMs: number; maxMs: number };
+  /** Bounds for the ACME Renewal Information re-check delay (the server's Retry-After). */
+  ariRecheck: { minMs: number; maxMs: number };
+}
+
+const HOUR = 60 * 60_000;
+
+export const DEFAULT_CERTIFICATE_OPTIONS: CertificateOptions = {
+  resyncMs: 10 * 60_000,
+  backoff: { minMs: HOUR, maxMs: 32 * HOUR },
+  ariRecheck: { minMs: HOUR, maxMs: 7 * 24 * HOUR },
+};
