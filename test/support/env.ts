@@ -36,6 +36,8 @@ export interface TestEnvOptions {
   temporalDynamicConfig?: Record<string, string | number | boolean>;
   /** Keep Temporal's state in a SQLite file, so restart() can prove nothing is lost. */
   persistent?: boolean;
+  /** Extra service configuration, e.g. { CERTIFICATE_RESYNC_PERIOD: '2s' }. */
+  config?: Record<string, string>;
 }
 
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
@@ -60,6 +62,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     SELF_CHECK_NAMESERVERS: pebble.dnsServer,
     SELF_CHECK_HTTP_PORT: String(http01Port),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...opts.config,
   };
   const config = loadConfig(env);
   const client = await connectClient(config, temporal.address);

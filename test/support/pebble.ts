@@ -21,6 +21,8 @@ export interface PebbleOptions {
   profiles?: Record<string, { description: string; validityPeriod: number }>;
   /** Seconds Pebble tells clients to wait (Retry-After) while an authz/order is processing. */
   retryAfter?: { authz: number; order: number };
+  /** Names Pebble refuses with rejectedIdentifier (to exercise failures). */
+  domainBlocklist?: string[];
   /** Key type of Pebble's issuing CA; Pebble itself defaults to rsa, we default to ecdsa (faster start). */
   keyAlgorithm?: 'rsa' | 'ecdsa';
 }
@@ -85,7 +87,7 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
         ocspResponderURL: '',
         externalAccountBindingRequired: eab,
         externalAccountMACKeys: opts.eabKeys ?? {},
-        domainBlocklist: [],
+        domainBlocklist: opts.domainBlocklist ?? [],
         retryAfter: opts.retryAfter ?? { authz: 1, order: 1 },
         keyAlgorithm: opts.keyAlgorithm ?? 'ecdsa',
         // Pebble matches JSON keys case-insensitively (Go encoding/json); validityPeriod is seconds.
