@@ -14,6 +14,7 @@ import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
 import { startTestTemporal } from './temporal.ts';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.ts';
 import type { Client } from '@temporalio/client';
+import { recordHistoryFixtures } from './history.ts';
 
 export interface TestEnv {
   config: Config;
@@ -87,6 +88,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
       testEnv.stack = await startService();
     },
     async stop() {
+      await recordHistoryFixtures(client, path.basename(process.argv[1] ?? 'test', '.test.ts')).catch((err) => console.error('recording histories failed', err));
       await testEnv.stack?.stop();
       await client.connection.close();
       await Promise.all([temporal.stop(), pebble.stop()]);

@@ -1,5 +1,9 @@
 // Every workflow history in the namespace, as text: payloads decoded so a test can search them.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 
 export async function allHistoriesText(client: Client): Promise<{ count: number; text: string }> {
   const parts: string[] = [];
@@ -33,4 +37,26 @@ export function pemBodyLines(pem: string): string[] {
     .split('\n')
     .filter((l) => l && !l.startsWith('-----'))
     .filter((l) => l.length >= 40);
+}
+
+/**
+ * With RECORD_HISTORIES=1, keep the longest history of each workflow type as a replay fixture
+ * (test/fixtures/histories), so later workflow changes are replayed against real past runs.
+ */
+export async function recordHistoryFixtures(client: Client, label: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const History = proto.temporal.api.history.v1.History;
+  const longest = new Map<string, { id: string; events: number; bytes: Uint8Array }>();
+  for await (const wf of client.workflow.list()) {
+    const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+    const events = history.events?.length ?? 0;
+    const prev = longest.get(wf.type);
+    if (!prev || events > prev.events) longest.set(wf.type, { id: wf.workflowId, events, bytes: History.encode(History.fromObject(history)).finish() });
+  }
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'histories');
+  await fs.mkdir(dir, { recursive: true });
+  for (const [type, h] of longest) {
+    // Binary protobuf: exactly what the server sent, no JSON round trip to get wrong.
+    await fs.writeFile(path.join(dir, `${label}.${type}.${h.id.replaceAll('/', '_')}.binpb`), h.bytes);
+  }
 }

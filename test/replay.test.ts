@@ -1,0 +1,33 @@
+// Determinism guard: histories recorded by earlier test runs (RECORD_HISTORIES=1 npm test) are
+// replayed against the current workflow bundle. A change that would break running workflows
+// (reordered commands, a removed timer) fails here; make it with patched() instead.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../worker/bundle.ts';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'histories');
+
+test('recorded workflow histories replay against the current workflow code', async () => {
+  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.binpb')).sort();
+  assert.ok(files.length >= 5, `expected recorded histories in ${dir}, found ${files.length}`);
+  const histories = await Promise.all(
+    files.map(async (f) => {
+      const history = proto.temporal.api.history.v1.History.decode(await fs.readFile(path.join(dir, f)));
+      return { workflowId: f, history };
+    }),
+  );
+  const types = new Set(files.map((f) => f.split('.')[1]));
+  for (const t of ['issuerWorkflow', 'certificateWorkflow', 'certificateRequestWorkflow', 'orderWorkflow', 'challengeWorkflow']) {
+    assert.ok(types.has(t), `a recorded ${t} history`);
+  }
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  assert.deepEqual(failures, []);
+});
