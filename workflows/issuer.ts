@@ -1,6 +1,6 @@
 // Issuer / ClusterIssuer: an entity workflow holding the spec and status. It registers (or
 // finds) the ACME account, with EAB when given, and keeps Ready true while the account works.
-import { condition, continueAsNew, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import { READY } from '../platform/search-attributes.ts';
 import { setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
@@ -24,6 +24,8 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   let object = input.object;
   let registeredGeneration = input.registeredGeneration;
   const generation = () => object?.metadata.generation ?? 0;
+  // Deleting an Issuer ends its workflow; its account key Secret is kept, as in cert-manager.
+  let deleted = false;
 
   setHandler(
     applyIssuer,
@@ -32,11 +34,14 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
       return applied.result;
     },
-    { validator: (m) => assertNamesThisWorkflow(issuerWorkflowId(m.kind, m.metadata.namespace ?? '', m.metadata.name)) },
+    {
+      validator: (m) => {
+        assertNamesThisWorkflow(issuerWorkflowId(m.kind, m.metadata.namespace ?? '', m.metadata.name));
+        if (deleted) throw ApplicationFailure.nonRetryable('the issuer is being deleted; apply it again once it is gone', 'Deleting');
+      },
+    },
   );
   setHandler(getIssuer, () => object);
-  // Deleting an Issuer ends its workflow; its account key Secret is kept, as in cert-manager.
-  let deleted = false;
   setHandler(deleteIssuer, () => void (deleted = true));
 
   const setReady = (ready: boolean, reason: string, message: string) => {
