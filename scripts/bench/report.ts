@@ -1,0 +1,45 @@
+// The table printed at the end, and the one-line JSON with every figure.
+import type { CpuSnapshot } from './cpu.ts';
+import type { Figures } from './measure.ts';
+
+export interface Results {
+  machine: { loadAvg1mAtStart: number; node: string; cpus: number; cpuModel: string; platform: string };
+  params: { latencyN: number; throughputN: number; concurrency: number; warmup: number; latencyPollMs: number; throughputPollMs: number };
+  service: Figures & { cpuMsPerCert: CpuSnapshot; workerRssMiB: { peak: number; end: number; samples: number; note: string } };
+  floor: Figures & { cpuMsPerCert: CpuSnapshot };
+  totalSeconds: number;
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+
+export function printReport(r: Results): void {
+  const { service: s, floor: f, params: p } = r;
+  const lat = (x: Figures) => `${x.latency.p50} / ${x.latency.p90} / ${x.latency.p99} ms`;
+  const minmax = (x: Figures) => `${x.latency.min} / ${x.latency.max} ms`;
+  const tput = (x: Figures) => `${x.throughput.certsPerSecond} certs/s`;
+  const tputSecs = (x: Figures) => `${x.throughput.seconds} s`;
+  const tputLat = (x: Figures) => `${x.throughput.latency.p50} / ${x.throughput.latency.p90} / ${x.throughput.latency.p99} ms`;
+  const cpu = (c: CpuSnapshot, worker: boolean) => `${worker ? c.worker : '-'} / ${c.temporal} / ${c.benchAndApi} / ${c.pebble}`;
+  const rows: [string, string, string][] = [
+    ['', 'service (Temporal)', 'bare acme-client (floor)'],
+    [`apply→Ready p50 / p90 / p99`, lat(s), lat(f)],
+    [`apply→Ready min / max`, minmax(s), minmax(f)],
+    [`throughput @ concurrency ${p.concurrency}`, tput(s), tput(f)],
+    [`  ${p.throughputN} certs took`, tputSecs(s), tputSecs(f)],
+    [`  per-cert p50 / p90 / p99 in pool`, tputLat(s), tputLat(f)],
+    [`CPU ms/cert worker/temporal/api+bench/pebble`, cpu(s.cpuMsPerCert, true), cpu(f.cpuMsPerCert, false)],
+    [`worker RSS peak / end`, `${s.workerRssMiB.peak} / ${s.workerRssMiB.end} MiB`, '-'],
+  ];
+  console.log('');
+  for (const [a, b, c] of rows) console.log(`${pad(a, 46)} ${pad(b, 26)} ${c}`);
+  console.log('');
+  console.log(`machine: node ${r.machine.node}, ${r.machine.cpus} CPUs, ${r.machine.cpuModel} (${r.machine.platform}), 1-min load average at start ${r.machine.loadAvg1mAtStart}`);
+  console.log(
+    `N: warm-up ${p.warmup} (discarded), latency ${p.latencyN} sequential, throughput ${p.throughputN} at concurrency ${p.concurrency}; ` +
+      `Ready polled every ${p.latencyPollMs} ms (latency) / ${p.throughputPollMs} ms (throughput); percentiles nearest-rank`,
+  );
+  console.log(`worker RSS: ${s.workerRssMiB.note}`);
+  console.log(`CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped`);
+  console.log(`total bench wall time: ${r.totalSeconds} s`);
+  console.log(`BENCH_JSON ${JSON.stringify(r)}`);
+}

@@ -1,0 +1,121 @@
+// The service side: the worker as its own process, the Issuer set up once, and "apply a
+// Certificate through the API, then poll until it is Ready".
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { seedManifests, type TestEnv } from '../../test/support/env.ts';
+import type { IssueFn } from './measure.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NAMESPACE = 'default';
+export const ISSUER = 'pebble';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Rejects if the worker exits before stop() is called. */
+  died: Promise<never>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startWorkerProcess(env: TestEnv): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'worker.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (b: Buffer) => (tail = (tail + b.toString('utf8')).slice(-16_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const died = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) reject(new Error(`worker process exited unexpectedly (code ${code}, signal ${signal}):\n${tail}`));
+    }),
+  );
+  died.catch(() => {}); // observed by whoever races it; never an unhandled rejection
+  return {
+    child,
+    died,
+    output: () => tail,
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+interface Conditions {
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; revision?: number };
+}
+const isReady = (o: Conditions) => (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Reads go through our own keep-alive agent, so cleanup can destroy every socket, including a read
+// stuck on a Temporal query that no worker will answer (that would keep the API from closing).
+export const readAgent = new http.Agent({ keepAlive: true });
+
+function get(env: TestEnv, pathname: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`http://127.0.0.1:${env.config.port}${pathname}`, { agent: readAgent, signal }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Polls a resource until its Ready condition is True; throws with the last seen conditions on timeout. */
+export async function pollReady(env: TestEnv, pathname: string, everyMs: number, timeoutMs: number, minRevision = 0, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    signal?.throwIfAborted(); // stop polling once the bench is shutting down, or the API cannot close
+    const { status, body } = await get(env, pathname, signal);
+    if (status === 200) {
+      const obj = JSON.parse(body) as Conditions;
+      if (isReady(obj) && (obj.status?.revision ?? 0) >= minRevision) return;
+      last = JSON.stringify(obj.status?.conditions ?? []);
+    } else last = `HTTP ${status}: ${body.slice(0, 300)}`;
+    if (Date.now() > deadline) throw new Error(`${pathname} not Ready after ${timeoutMs} ms; last: ${last}`);
+    await sleep(everyMs);
+  }
+}
+
+/** The EAB Secret and the Issuer (seedManifests without its Certificate), applied and waited Ready. */
+export async function setupIssuer(env: TestEnv, signal: AbortSignal): Promise<void> {
+  const docs = seedManifests(env, { namespace: NAMESPACE, issuer: ISSUER }).split('---\n').filter((d) => !/^kind: Certificate$/m.test(d));
+  const res = await env.apply(docs.join('---\n'));
+  if (res.status !== 200) throw new Error(`applying the Issuer failed: HTTP ${res.status}: ${await res.text()}`);
+  await pollReady(env, `/apis/cert-manager.io/v1/namespaces/${NAMESPACE}/issuers/${ISSUER}`, 50, 60_000, 0, signal);
+}
+
+export function certificateYaml(name: string): string {
+  return stringify({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name, namespace: NAMESPACE },
+    spec: { dnsNames: [`${name}.example.test`], secretName: `${name}-tls`, issuerRef: { name: ISSUER } },
+  });
+}
+
+/** POST the Certificate, then poll GET .../certificates/<name> every `pollMs` until Ready. */
+export function serviceIssuer(env: TestEnv, pollMs: { sequential: number; pool: number }, signal: AbortSignal, timeoutMs = 60_000): IssueFn {
+  return async (name, mode) => {
+    signal.throwIfAborted();
+    const res = await env.apply(certificateYaml(name));
+    if (res.status !== 200) throw new Error(`applying Certificate ${name} failed: HTTP ${res.status}: ${await res.text()}`);
+    await pollReady(env, `/apis/cert-manager.io/v1/namespaces/${NAMESPACE}/certificates/${name}`, pollMs[mode], timeoutMs, 1, signal);
+  };
+}
