@@ -9,7 +9,6 @@ import {
   ariCertId,
   getCertificate,
   isReady,
-  issuerAndCertificate,
   listOrders,
   requestLeaf,
   requestReason,
@@ -207,7 +206,7 @@ describe('ACME Renewal Information turned off on the Issuer', () => {
   after(async () => env?.stop());
 
   test('disableRenewalInfo: no renewalInfo in the status, the lifetime rule, and orders without replaces', async () => {
-    const manifests = issuerAndCertificate(env, { namespace: ns, issuer: 'pebble-no-ari', certificate: 'web', acme: { disableRenewalInfo: true } });
+    const manifests = seedManifests(env, { namespace: ns, issuer: 'pebble-no-ari', certificate: 'web', acme: { disableRenewalInfo: true } });
     const res = await env.apply(manifests);
     assert.equal(res.status, 200, await res.clone().text());
     await waitReady(env, ns, 'web');

@@ -98,8 +98,19 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   return testEnv;
 }
 
+export interface SeedOptions {
+  namespace?: string;
+  issuer?: string;
+  certificate?: string;
+  dnsNames?: string[];
+  /** Extra spec.acme fields of the Issuer, e.g. { disableRenewalInfo: true }. */
+  acme?: Record<string, unknown>;
+  /** Extra spec fields of the Certificate, e.g. { privateKey: { rotationPolicy: 'Never' } }. */
+  certificateSpec?: Record<string, unknown>;
+}
+
 /** The brief's two manifests (ACME Issuer with EAB, Certificate), plus the EAB Secret, for Pebble. */
-export function seedManifests(env: TestEnv, o: { namespace?: string; issuer?: string; certificate?: string; dnsNames?: string[] } = {}): string {
+export function seedManifests(env: TestEnv, o: SeedOptions = {}): string {
   const namespace = o.namespace ?? 'default';
   const issuer = o.issuer ?? 'pebble';
   const certificate = o.certificate ?? 'web';
@@ -117,6 +128,7 @@ export function seedManifests(env: TestEnv, o: { namespace?: string; issuer?: st
           externalAccountBinding: { keyID: env.eab.kid, keySecretRef: { name: `${issuer}-eab`, key: 'secret' }, keyAlgorithm: 'HS256' },
           privateKeySecretRef: { name: `${issuer}-account-key` },
           solvers: [{ http01: { ingress: { class: 'nginx' } } }],
+          ...o.acme,
         },
       },
     },
@@ -124,7 +136,7 @@ export function seedManifests(env: TestEnv, o: { namespace?: string; issuer?: st
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: certificate, namespace },
-      spec: { dnsNames: o.dnsNames ?? [`${certificate}.example.test`], secretName: `${certificate}-tls`, issuerRef: { name: issuer } },
+      spec: { dnsNames: o.dnsNames ?? [`${certificate}.example.test`], secretName: `${certificate}-tls`, issuerRef: { name: issuer }, ...o.certificateSpec },
     },
   ];
   return docs.map((d) => stringify(d)).join('---\n');

@@ -115,40 +115,6 @@ export async function setRenewalInfo(pebble: Pebble, certificatePem: string, win
   if (status !== 200) throw new Error(`set-renewal-info: HTTP ${status}: ${text}`);
 }
 
-/** The seed manifests' shape, with extra ACME issuer fields (e.g. disableRenewalInfo). */
-export function issuerAndCertificate(
-  env: TestEnv,
-  o: { namespace: string; issuer: string; certificate: string; acme?: Record<string, unknown> },
-): string {
-  const { namespace, issuer, certificate } = o;
-  const docs = [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${issuer}-eab`, namespace }, stringData: { secret: env.eab.hmacKey } },
-    {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Issuer',
-      metadata: { name: issuer, namespace },
-      spec: {
-        acme: {
-          email: 'ops@example.com',
-          server: env.pebble.directoryUrl,
-          caBundle: Buffer.from(env.pebble.tlsCaPem).toString('base64'),
-          externalAccountBinding: { keyID: env.eab.kid, keySecretRef: { name: `${issuer}-eab`, key: 'secret' }, keyAlgorithm: 'HS256' },
-          privateKeySecretRef: { name: `${issuer}-account-key` },
-          solvers: [{ http01: { ingress: { class: 'nginx' } } }],
-          ...o.acme,
-        },
-      },
-    },
-    {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: { name: certificate, namespace },
-      spec: { dnsNames: [`${certificate}.example.test`], secretName: `${certificate}-tls`, issuerRef: { name: issuer } },
-    },
-  ];
-  return docs.map((d) => stringify(d)).join('---\n');
-}
-
 /** The Issuing reason in the CertificateRequest workflow's static summary, e.g. "Renewing". */
 export async function requestReason(env: TestEnv, ns: string, requestName: string): Promise<string | undefined> {
   const desc = await env.client.workflow.getHandle(`certificaterequest/${ns}/${requestName}`).describe();
