@@ -4,7 +4,6 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { request } from 'node:https';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import type { CertificateStatus, OrderObject } from '../../resources/objects.ts';
 import type { Pebble } from './pebble.ts';
 import type { TestEnv } from './env.ts';
