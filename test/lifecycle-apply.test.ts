@@ -1,0 +1,118 @@
+// Re-applying manifests as kubectl would: the same manifests change nothing, a spec change bumps
+// the generation and re-issues, a metadata-only change does not; key rotation policy and the
+// CertificateRequest revision history, all against real Temporal and real Pebble.
+import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ISSUED_REQUEST_ANNOTATION } from '../resources/issued-request.ts';
+import { startTestEnv, waitReady, type TestEnv } from './support/env.ts';
+import {
+  applyResults,
+  certificateYaml,
+  condition,
+  issuerYaml,
+  mustGetCertificate,
+  readLeaf,
+  renew,
+  requestNames,
+  secretAnnotations,
+  secretDir,
+  sleep,
+  waitRevision,
+} from './support/lifecycle-helpers.ts';
+
+describe('re-applying manifests, key rotation and revision history', () => {
+  let env: TestEnv;
+  const ns = 'lifecycle';
+  before(async () => {
+    env = await startTestEnv();
+    assert.deepEqual(await applyResults(env, issuerYaml(env, ns)), ['created', 'created']);
+  });
+  after(async () => env?.stop());
+
+  test('the same manifests applied again are all unchanged: revision and generation stay 1', async () => {
+    const yaml = `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'same' })}`;
+    assert.deepEqual(await applyResults(env, yaml), ['unchanged', 'unchanged', 'created']);
+    await waitReady(env, ns, 'same');
+    assert.deepEqual(await applyResults(env, yaml), ['unchanged', 'unchanged', 'unchanged']);
+    await sleep(2_000);
+    const cert = await mustGetCertificate(env, ns, 'same');
+    assert.equal(cert.metadata.generation, 1);
+    assert.equal(cert.status.revision, 1);
+    assert.equal(cert.status.currentRequest, undefined);
+  });
+
+  test('a spec change re-issues at a new generation; a label change does not; a usages change does', async () => {
+    const name = 'change';
+    const base = { namespace: ns, name };
+    assert.deepEqual(await applyResults(env, certificateYaml(base)), ['created']);
+    await waitRevision(env, ns, name, 1);
+
+    // Add a DNS name: generation 2, revision 2, both names in the new certificate.
+    const names = ['change.example.test', 'www.change.example.test'];
+    assert.deepEqual(await applyResults(env, certificateYaml({ ...base, dnsNames: names })), ['configured']);
+    let cert = await waitRevision(env, ns, name, 2);
+    assert.equal(cert.metadata.generation, 2);
+    assert.equal(cert.status.revision, 2);
+    assert.equal(condition(cert, 'Ready')?.observedGeneration, 2);
+    const san = (await readLeaf(env, ns, `${name}-tls`)).subjectAltName ?? '';
+    for (const n of names) assert.match(san, new RegExp(`DNS:${n.replaceAll('.', '\\.')}(,|$)`));
+
+    // Labels only: configured, same generation, no issuance.
+    const labelled = { ...base, dnsNames: names, labels: { team: 'payments' } };
+    assert.deepEqual(await applyResults(env, certificateYaml(labelled)), ['configured']);
+    await sleep(4_000);
+    cert = await mustGetCertificate(env, ns, name);
+    assert.equal(cert.metadata.generation, 2);
+    assert.deepEqual(cert.metadata.labels, { team: 'payments' });
+    assert.equal(cert.status.revision, 2, 'a label change must not re-issue');
+    assert.equal(cert.status.currentRequest, undefined);
+
+    // Usages shape the certificate: recorded in the issued-request annotation, so a change re-issues.
+    const before = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[ISSUED_REQUEST_ANNOTATION]!) as { usages: string[] };
+    assert.ok(!before.usages.includes('server auth'));
+    const usages = ['digital signature', 'key encipherment', 'server auth'];
+    assert.deepEqual(await applyResults(env, certificateYaml({ ...labelled, spec: { usages } })), ['configured']);
+    cert = await waitRevision(env, ns, name, 3);
+    assert.equal(cert.status.revision, 3);
+    assert.equal(cert.metadata.generation, 3);
+    const recorded = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[ISSUED_REQUEST_ANNOTATION]!) as { usages: string[] };
+    assert.deepEqual(recorded.usages, [...usages].sort());
+  });
+
+  test('rotationPolicy Never keeps the private key across a renewal; Always makes a new one', async () => {
+    await Promise.all((['Never', 'Always'] as const).map(async (policy) => {
+      const name = `rotate-${policy.toLowerCase()}`;
+      const yaml = certificateYaml({ namespace: ns, name, spec: { privateKey: { rotationPolicy: policy } } });
+      assert.deepEqual(await applyResults(env, yaml), ['created']);
+      await waitRevision(env, ns, name, 1);
+      const keyFile = path.join(secretDir(env, ns, `${name}-tls`), 'tls.key');
+      const key1 = await fs.readFile(keyFile);
+      const serial1 = (await readLeaf(env, ns, `${name}-tls`)).serialNumber;
+      await renew(env, ns, name);
+      await waitRevision(env, ns, name, 2);
+      const key2 = await fs.readFile(keyFile);
+      const leaf2 = await readLeaf(env, ns, `${name}-tls`);
+      assert.notEqual(leaf2.serialNumber, serial1, `${policy}: a new certificate`);
+      if (policy === 'Never') assert.ok(key2.equals(key1), 'Never: tls.key is byte-identical');
+      else assert.ok(!key2.equals(key1), 'Always: a new tls.key');
+      assert.ok(leaf2.checkPrivateKey(createPrivateKey(key2)));
+    }));
+  });
+
+  test('the request list keeps revisionHistoryLimit requests: 1 by default, 2 when asked', async () => {
+    await Promise.all(([['history-default', undefined], ['history-two', 2]] as const).map(async ([name, limit]) => {
+      const yaml = certificateYaml({ namespace: ns, name, spec: limit ? { revisionHistoryLimit: limit } : {} });
+      assert.deepEqual(await applyResults(env, yaml), ['created']);
+      await waitRevision(env, ns, name, 1);
+      for (const revision of [2, 3]) {
+        await renew(env, ns, name);
+        await waitRevision(env, ns, name, revision);
+      }
+      const expected = limit === 2 ? [`${name}-2`, `${name}-3`] : [`${name}-3`];
+      assert.deepEqual(await requestNames(env, ns, name), expected, `revisionHistoryLimit ${limit ?? 'default'}`);
+    }));
+  });
+});
