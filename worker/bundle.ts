@@ -29,6 +29,11 @@ export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundl
     const tmp = `${codePath}.${process.pid}.tmp`;
     await fs.writeFile(tmp, code);
     await fs.rename(tmp, codePath);
+    // Bundles of older sources are dead weight; another process may still be reading one, and
+    // unlinking leaves its open file intact.
+    for (const f of await fs.readdir(cacheDir)) {
+      if (f.startsWith('workflows-') && f.endsWith('.js') && path.join(cacheDir, f) !== codePath) await fs.rm(path.join(cacheDir, f), { force: true });
+    }
   }
   return { codePath };
 }

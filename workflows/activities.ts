@@ -1,18 +1,35 @@
 // Activity proxies with a retry policy per kind of call. Activity code is imported as a type
 // only, so nothing non-deterministic enters the workflow bundle.
-import { proxyActivities } from '@temporalio/workflow';
+//
+// The short calls (one ACME request, one secret-store read or write, a key) are local
+// activities: they run in the worker that holds the workflow task, so each saves the server
+// round trips of scheduling a task (npm run bench: apply->Ready and throughput, see the README).
+// Their results are still recorded in history, and their retries still follow these policies;
+// retries that wait longer than `localRetryThreshold` (2 s) become durable timers.
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 /** ACME requests: short, retried with backoff; non-retryable ACME problems fail at once. */
-export const acme = proxyActivities<Activities>({
+export const acme = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
+  localRetryThreshold: '2s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 });
 
-/** Reading and writing the secret store, key generation, issuer lookups. */
-export const local = proxyActivities<Activities>({
+/** Reading and writing the secret store, key generation. */
+export const local = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2m',
+  localRetryThreshold: '2s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/**
+ * Issuer lookups query another workflow, which needs a free workflow task slot on some worker: a
+ * local activity would hold its own workflow task open meanwhile, so this stays a regular one.
+ */
+export const lookup = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 /** HTTP-01 self check: repeated until the name reaches our responder, as cert-manager does. */

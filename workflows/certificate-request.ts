@@ -8,7 +8,7 @@ import { getCertificateRequest } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
-import { local } from './activities.ts';
+import { lookup } from './activities.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { childSearchAttributes } from './search-attributes.ts';
@@ -25,6 +25,8 @@ export interface CertificateRequestInput {
   labels: Record<string, string>;
   /** RFC 9773 certID of the certificate being renewed, passed on to the ACME order. */
   replaces?: string;
+  /** The issuer as the Certificate just found it Ready; looked up (and waited for) when absent. */
+  issuer?: AcmeIssuerContext;
 }
 
 export interface IssuedChain {
@@ -57,7 +59,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
   mark('Approved', 'True', 'cert-manager.io', 'Certificate request has been approved by cert-manager.io');
   try {
-    const issuer = await readyIssuer(input, (message) => mark('Ready', 'False', 'Pending', message));
+    const issuer = input.issuer ?? (await readyIssuer(input, (message) => mark('Ready', 'False', 'Pending', message)));
     const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
     mark('Ready', 'False', 'Pending', `Waiting on certificate issuance from order ${namespace}/${order}`);
     const chainPem = await executeChild(orderWorkflow, {
@@ -88,7 +90,7 @@ async function readyIssuer(input: CertificateRequestInput, pending: (message: st
   const ref = input.spec.issuerRef;
   let delay = 1000;
   for (;;) {
-    const issuer = await local.resolveIssuer(input.namespace, ref);
+    const issuer = await lookup.resolveIssuer(input.namespace, ref);
     if (issuer.found && issuer.ready) return issuer.context;
     pending(
       issuer.found

@@ -24,9 +24,9 @@ import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts
 import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
-import { acme, local } from './activities.ts';
+import { acme, local, lookup } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
-import { certificateRequestWorkflow } from './certificate-request.ts';
+import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
 import { childSearchAttributes } from './search-attributes.ts';
@@ -81,7 +81,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
 
     const secret = await local.inspectCertificateSecret(ref);
     let issuer: ResolvedIssuer | undefined;
-    const resolveIssuer = async () => (issuer ??= await local.resolveIssuer(ref.namespace, cert.spec.issuerRef));
+    const resolveIssuer = async () => (issuer ??= await lookup.resolveIssuer(ref.namespace, cert.spec.issuerRef));
     if (book.renewalInfoDue(secret)) {
       const found = await resolveIssuer();
       if (ariEnabled(found)) await checkRenewalInfo(book, found, secret, options);
@@ -114,7 +114,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     issuing = true;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
-    const outcome = await issueUnlessInterrupted(book, reason, replaces, () => deletion !== undefined || book.object!.metadata.generation !== generation);
+    const outcome = await issueUnlessInterrupted(book, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation);
     issuing = false;
     failedGeneration = outcome === 'failed' ? generation : undefined;
     publish(book);
@@ -157,14 +157,14 @@ async function checkRenewalInfo(
 async function issueUnlessInterrupted(
   book: CertificateStatusBook,
   reason: IssueReason,
-  replaces: string | undefined,
+  request: RequestExtras,
   interrupted: () => boolean,
 ): Promise<Outcome> {
   const work = new CancellationScope();
   const watch = new CancellationScope();
   void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
   try {
-    await work.run(() => issue(book, reason, replaces));
+    await work.run(() => issue(book, reason, request));
     return 'issued';
   } catch (err) {
     if (isCancellation(err)) {
@@ -178,7 +178,9 @@ async function issueUnlessInterrupted(
   }
 }
 
-async function issue(book: CertificateStatusBook, reason: IssueReason, replaces: string | undefined): Promise<void> {
+type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
+
+async function issue(book: CertificateStatusBook, reason: IssueReason, extras: RequestExtras): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -191,7 +193,7 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, replaces:
   const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),
-    args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, replaces }],
+    args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
     typedSearchAttributes: childSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),

@@ -11,7 +11,7 @@ export interface PollOptions {
 }
 
 export async function pollUntil<T>(look: () => Promise<Polled<T>>, settled: (v: T) => boolean, opts: PollOptions): Promise<T> {
-  const { what, firstDelayMs = 200, maxDelayMs = 10_000, limitMs = 15 * 60_000 } = opts;
+  const { what, firstDelayMs = 100, maxDelayMs = 10_000, limitMs = 15 * 60_000 } = opts;
   // The sandbox's Date is workflow time: deterministic on replay.
   const start = Date.now();
   let delay = firstDelayMs;
