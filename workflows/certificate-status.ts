@@ -125,6 +125,15 @@ export class CertificateStatusBook {
     else this.condition('Issuing', 'False', 'IssuerNotReady', `Waiting for ${ref.kind} ${name} to be Ready: ${issuer.message}`, now);
   }
 
+  requestInFlight(): boolean {
+    return this.object?.status.currentRequest !== undefined;
+  }
+
+  /** The request returned its certificate; what is left (storing it) is no longer "in flight". */
+  requestFinished(): void {
+    delete this.status.currentRequest;
+  }
+
   cancelled(): void {
     delete this.status.currentRequest;
     this.status.conditions = removeCondition(this.status.conditions, 'Issuing');

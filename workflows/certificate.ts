@@ -47,7 +47,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   const book = new CertificateStatusBook(input.object);
   const options: CertificateOptions = { ...DEFAULT_CERTIFICATE_OPTIONS, ...input.options };
   let forced = input.forced ?? false;
-  let issuing = false;
   let deletion: { deleteSecret: boolean } | undefined;
   let failedGeneration = input.failedGeneration;
 
@@ -65,8 +64,8 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       },
     },
   );
-  // A renew during an issuance is that issuance: it must not start a second one.
-  setHandler(renewCertificate, () => void (forced = !issuing));
+  // A renew while a CertificateRequest is in flight is that request: it must not start a second one.
+  setHandler(renewCertificate, () => void (forced = !book.requestInFlight()));
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
 
@@ -111,11 +110,9 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     }
     issuerPollMs = 1000;
 
-    issuing = true;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
     const outcome = await issueUnlessInterrupted(book, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation);
-    issuing = false;
     failedGeneration = outcome === 'failed' ? generation : undefined;
     publish(book);
     if (outcome !== 'cancelled' && !deletion) await restart();
@@ -198,6 +195,7 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, extras: R
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
     typedSearchAttributes: childSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
   });
+  book.requestFinished();
   const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });
   book.issued(revision, stored);
 }

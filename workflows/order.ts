@@ -74,6 +74,8 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     object.status.authorizations = authzs.map((a) => ({ url: a.url, identifier: a.identifier.value, wildcard: a.wildcard, initialState: a.status }));
     const results = await Promise.allSettled(authzs.filter((a) => a.status === 'pending').map((a) => solve(input, a)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Cancelled from above (spec change, deletion): end cancelled, not failed.
+    if (failed && isCancellation(failed.reason)) throw failed.reason;
     if (failed) {
       object.status.state = 'invalid';
       fail(rootMessage(failed.reason));
