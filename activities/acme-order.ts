@@ -74,9 +74,10 @@ export function orderActivities(sessions: AcmeSessions) {
     try {
       resp = await sessions.post(ctx, url, replaces ? { identifiers, replaces } : { identifiers }, 'creating ACME order', [201, 200]);
     } catch (err) {
-      // ARI only helps the CA plan; a refused `replaces` (alreadyReplaced, or a CA that
-      // disagrees about the old certificate) must not block the renewal itself.
-      if (!replaces || !(err instanceof ApplicationFailure) || !err.nonRetryable) throw err;
+      // ARI only helps the CA plan; a refused `replaces` (alreadyReplaced, or a CA that cannot
+      // find the old certificate's order: Pebble answers that with a 500) must not block the
+      // renewal itself. Without it, the request's own error, if any, is what counts.
+      if (!replaces || !(err instanceof ApplicationFailure)) throw err;
       return createOrder(ctx, identifiers);
     }
     const location = resp.headers.location;

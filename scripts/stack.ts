@@ -8,7 +8,7 @@ import { Http01Store } from '../platform/http01-store.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
-import { createWorker } from '../worker/run.ts';
+import { runWorker } from '../worker/run.ts';
 
 export interface Stack {
   api?: RunningApi;
@@ -27,8 +27,9 @@ export async function startStack(config: Config, address: string, opts: StackOpt
   const stack: Stack = { stop: async () => {} };
   let workerRun: Promise<void> | undefined;
   if (opts.worker !== false) {
-    stack.worker = await createWorker(config, address);
-    workerRun = stack.worker.run();
+    const running = await runWorker(config, address);
+    stack.worker = running.worker;
+    workerRun = running.done;
     log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
   }
   if (opts.api !== false) {

@@ -14,6 +14,7 @@ import {
   requestReason,
   setRenewalInfo,
   stableSnapshot,
+  replacesPebbleAccepts,
   type CertificateDoc,
 } from './support/renewal-helpers.ts';
 
@@ -97,7 +98,7 @@ describe('renewal on schedule, without any signal', () => {
     for (const r of [1, 2, 3]) {
       const o = orders.find((x) => x.metadata.name.startsWith(`web-${r}-`));
       assert.ok(o, `an Order for web-${r} in ${orders.map((x) => x.metadata.name).join(', ')}`);
-      assert.equal(o.spec.replaces, r === 1 ? undefined : ariCertId(await requestLeaf(env, ns, 'web', r - 1)), `web-${r}'s order replaces revision ${r - 1}`);
+      assert.equal(o.spec.replaces, r === 1 ? undefined : replacesPebbleAccepts(ariCertId(await requestLeaf(env, ns, 'web', r - 1))), `web-${r}'s order replaces revision ${r - 1}`);
     }
     t.diagnostic(`revision 3 after ${elapsed.toFixed(1)} s; renewal times ${[1, 2].map((r) => `${last.get(r)!.status.notBefore}..${last.get(r)!.status.renewalTime}..${last.get(r)!.status.notAfter}`).join(', ')}`);
 
@@ -177,7 +178,7 @@ describe('ACME Renewal Information', () => {
       return o1 && o2 ? { o1, o2 } : undefined;
     }, 10_000);
     assert.equal(orders.o1.spec.replaces, undefined, 'the first order replaces nothing');
-    assert.equal(orders.o2.spec.replaces, certId1, "revision 2's order replaces revision 1's certificate (ARI certID)");
+    assert.equal(orders.o2.spec.replaces, replacesPebbleAccepts(certId1), "revision 2's order replaces revision 1's certificate (ARI certID)");
     assert.equal(orders.o2.status.state, 'valid');
 
     // The new certificate gets its own renewal information (a normal window), so no further renewal.

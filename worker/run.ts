@@ -12,7 +12,14 @@ import { workflowBundle } from './bundle.ts';
 
 let runtimeInstalled = false;
 
-export async function createWorker(config: Config, address: string): Promise<Worker> {
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves once the worker has stopped (after shutdown()) and its connections are closed. */
+  done: Promise<void>;
+}
+
+/** Creates and runs a worker. */
+export async function runWorker(config: Config, address: string): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     // The SDK's own INFO lines (worker state changes) drown our logs; keep its warnings.
@@ -21,7 +28,8 @@ export async function createWorker(config: Config, address: string): Promise<Wor
   const options = connectionOptions(config, address);
   const connection = await NativeConnection.connect(options);
   // Activities that read other workflows (issuer lookups) need a client of their own.
-  const client = new Client({ connection: await Connection.connect(options), namespace: config.temporal.namespace });
+  const clientConnection = await Connection.connect(options);
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const activities = createActivities({
     secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
     nextKeys: new FileSecretStore(path.join(config.dataDir, 'next-keys')),
@@ -30,11 +38,16 @@ export async function createWorker(config: Config, address: string): Promise<Wor
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
   });
-  return Worker.create({
+  const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
   });
+  const done = worker.run().finally(async () => {
+    await clientConnection.close();
+    await connection.close();
+  });
+  return { worker, done };
 }

@@ -120,3 +120,14 @@ export async function requestReason(env: TestEnv, ns: string, requestName: strin
   const summary = await desc.staticSummary();
   return summary?.match(/\(([^()]+)\)\s*$/)?.[1];
 }
+
+/**
+ * What `replaces` Pebble 2.10.1 will accept for a certID. Its newOrder looks the old order up by
+ * hex of the serial's big.Int bytes, so a DER serial with a leading 0x00 (top bit set, as
+ * RFC 9773 requires it be encoded) is "not found" (HTTP 500); the service then orders again
+ * without `replaces`, and the renewal goes on.
+ */
+export function replacesPebbleAccepts(certId: string): string | undefined {
+  const serial = Buffer.from(certId.split('.')[1] ?? '', 'base64url');
+  return serial[0] === 0 ? undefined : certId;
+}
