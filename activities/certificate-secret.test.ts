@@ -11,6 +11,7 @@ import { needsIssuance } from '../resources/issuance-policy.ts';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
 import { certificateSecretActivities, type CertificateRef } from './certificate-secret.ts';
 import { encodePrivateKey, generatePrivateKey } from './private-key.ts';
+import { EC256, certificateSpecFixture } from '../resources/spec-fixture.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -28,22 +29,8 @@ after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-const EC256: CertificatePrivateKey = { algorithm: 'ECDSA', size: 256, encoding: 'PKCS1', rotationPolicy: 'Always' };
-const spec = (privateKey: CertificatePrivateKey = EC256, extra: Partial<CertificateSpec> = {}): CertificateSpec => ({
-  secretName: 'web-tls',
-  issuerRef: { name: 'le', kind: 'Issuer', group: 'cert-manager.io' },
-  commonName: 'web.example.com',
-  dnsNames: ['web.example.com', 'www.example.com'],
-  ipAddresses: ['10.0.0.1'],
-  uris: [],
-  emailAddresses: [],
-  duration: '2160h',
-  usages: ['digital signature', 'key encipherment'],
-  isCA: false,
-  privateKey,
-  revisionHistoryLimit: 1,
-  ...extra,
-});
+const spec = (privateKey: CertificatePrivateKey = EC256, extra: Partial<CertificateSpec> = {}): CertificateSpec =>
+  certificateSpecFixture({ privateKey, ...extra });
 
 let n = 0;
 const ref = (): CertificateRef => {

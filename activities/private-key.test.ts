@@ -5,6 +5,7 @@ import { createPublicKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
 import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
+import { certificateSpecFixture } from '../resources/spec-fixture.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -13,21 +14,8 @@ function ext<T extends x509.Extension>(csr: x509.Pkcs10CertificateRequest, type:
   return csr.extensions.find((e): e is T => e instanceof type);
 }
 
-const spec = (privateKey: CertificatePrivateKey, extra: Partial<CertificateSpec> = {}): CertificateSpec => ({
-  secretName: 'web-tls',
-  issuerRef: { name: 'le', kind: 'Issuer', group: 'cert-manager.io' },
-  commonName: 'web.example.com',
-  dnsNames: ['web.example.com', 'www.example.com'],
-  ipAddresses: ['10.0.0.1'],
-  uris: [],
-  emailAddresses: [],
-  duration: '2160h',
-  usages: ['digital signature', 'key encipherment', 'server auth'],
-  isCA: false,
-  privateKey,
-  revisionHistoryLimit: 1,
-  ...extra,
-});
+const spec = (privateKey: CertificatePrivateKey, extra: Partial<CertificateSpec> = {}): CertificateSpec =>
+  certificateSpecFixture({ usages: ['digital signature', 'key encipherment', 'server auth'], privateKey, ...extra });
 
 const keyCases: Array<[CertificatePrivateKey, { algorithm: string; size?: number }, string, string]> = [
   // [spec, describeKey, PKCS1 PEM header, signature algorithm name in the CSR]

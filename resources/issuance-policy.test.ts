@@ -3,25 +3,13 @@ import assert from 'node:assert/strict';
 import { ISSUANCE_POLICIES, needsIssuance, type PolicyInput } from './issuance-policy.ts';
 import type { SecretSummary } from './secret-summary.ts';
 import type { CertificateSpec } from './types.ts';
+import { certificateSpecFixture } from './spec-fixture.ts';
 
 const notBefore = '2026-01-01T00:00:00.000Z';
 const notAfter = '2026-04-01T00:00:00.000Z'; // 90 days: default renewal at 2026-03-02T00:00:00Z
 const beforeRenewal = new Date('2026-02-01T00:00:00Z');
 
-const spec = (): CertificateSpec => ({
-  secretName: 'web-tls',
-  issuerRef: { name: 'le', kind: 'Issuer', group: 'cert-manager.io' },
-  commonName: 'web.example.com',
-  dnsNames: ['web.example.com', 'www.example.com'],
-  ipAddresses: ['10.0.0.1'],
-  uris: [],
-  emailAddresses: [],
-  duration: '2160h',
-  usages: ['digital signature', 'key encipherment'],
-  isCA: false,
-  privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS1', rotationPolicy: 'Always' },
-  revisionHistoryLimit: 1,
-});
+const spec = (): CertificateSpec => certificateSpecFixture();
 
 const secret = (): SecretSummary => ({
   exists: true,
