@@ -44,10 +44,22 @@ export function applyRoutes(deps: ApiDeps) {
   return app;
 }
 
-function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult> {
+// An apply is an Update, which a worker must accept; with no worker running the API answers 503
+// after this long instead of hanging. Applying again once a worker runs is safe.
+const APPLY_DEADLINE_MS = 30_000;
+
+async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult> {
   if (m.kind === 'Secret') return applySecret(deps, m);
-  if (m.kind === 'Certificate') return applyCertificateManifest(deps, m);
-  return applyIssuerManifest(deps, m);
+  const deadline = Date.now() + APPLY_DEADLINE_MS;
+  try {
+    return await deps.client.connection.withDeadline(deadline, () =>
+      m.kind === 'Certificate' ? applyCertificateManifest(deps, m) : applyIssuerManifest(deps, m),
+    );
+  } catch (err) {
+    if (Date.now() < deadline) throw err;
+    // gRPC DEADLINE_EXCEEDED, which the API answers with 503.
+    throw Object.assign(new Error(`${m.kind} ${m.metadata.name}: no worker took the apply within ${APPLY_DEADLINE_MS / 1000}s; applying again is safe`), { code: 4 });
+  }
 }
 
 async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResult> {

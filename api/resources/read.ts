@@ -41,7 +41,7 @@ export async function get(deps: ApiDeps, kind: ReadableKind, namespace: string, 
       const { status } = await handle.describe();
       if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') return undefined;
     }
-    return (await handle.query(kind.query)) ?? undefined;
+    return (await queryWithin(deps, () => handle.query(kind.query))) ?? undefined;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -60,7 +60,9 @@ async function list(deps: ApiDeps, kind: ReadableKind, namespace: string): Promi
     seen.add(wf.workflowId);
     handles.push(deps.client.workflow.getHandle(wf.workflowId, wf.runId));
   }
-  const objects = (await Promise.all(handles.map((h) => h.query(kind.query).catch(() => undefined)))).filter((o) => o !== undefined);
+  const objects = (await Promise.all(handles.map((h) => queryWithin(deps, () => h.query(kind.query)).catch(() => undefined)))).filter(
+    (o) => o !== undefined,
+  );
   const kept = kind.kind === 'CertificateRequest' ? await withinRevisionHistory(deps, namespace, objects as RequestLike[]) : objects;
   return kept.sort((a, b) => name(a).localeCompare(name(b)));
 }
@@ -85,6 +87,13 @@ async function withinRevisionHistory(deps: ApiDeps, namespace: string, requests:
     if (r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit) kept.push(r);
   }
   return kept;
+}
+
+// A query needs a worker to answer; with none running it would wait on the server's long
+// timeout. An API read should fail fast (503) instead.
+const QUERY_DEADLINE_MS = 10_000;
+function queryWithin<T>(deps: ApiDeps, fn: () => Promise<T>): Promise<T> {
+  return deps.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
 }
 
 const name = (o: unknown) => (o as { metadata?: { name?: string } }).metadata?.name ?? '';
