@@ -1,7 +1,6 @@
 // HTTP-01: present the key authorization where the responder serves it, check that the name
 // really reaches it (as the CA will), and always remove it afterwards.
-import { Resolver } from 'node:dns/promises';
-import { lookup } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Http01Store } from '../platform/http01-store.ts';

@@ -1,6 +1,6 @@
 // Custom search attributes: they make resources listable through visibility and filterable in the
 // Temporal UI. Never put anything secret here: search attributes are not encoded by codecs.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 
 export const KIND = defineSearchAttributeKey('CertManagerKind', SearchAttributeType.KEYWORD);
 export const NAMESPACE = defineSearchAttributeKey('CertManagerNamespace', SearchAttributeType.KEYWORD);
@@ -18,3 +18,18 @@ export const DEV_SERVER_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'
   CertManagerReady: 'Keyword',
   CertManagerNotAfter: 'Datetime',
 };
+
+/** What every resource workflow starts with: kind, namespace, name and (when it has one) issuer. */
+export function resourceSearchAttributes(
+  kind: string,
+  namespace: string,
+  name: string,
+  issuerRef?: { kind: string; name: string },
+): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: KIND, value: kind },
+    { key: NAMESPACE, value: namespace },
+    { key: NAME, value: name },
+    ...(issuerRef ? [{ key: ISSUER, value: `${issuerRef.kind}/${issuerRef.name}` }] : []),
+  ]);
+}

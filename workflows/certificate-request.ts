@@ -1,6 +1,7 @@
-// CertificateRequest: one issuance of one revision. Approval, wait for the issuer to be Ready,
-// then dispatch by issuer type (ACME: an Order child) and return the PEM chain.
-import { ApplicationFailure, executeChild, isCancellation, setHandler, sleep } from '@temporalio/workflow';
+// CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
+// (ACME: an Order child) and return the PEM chain.
+import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
+import { resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
@@ -8,10 +9,8 @@ import { getCertificateRequest } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
-import { lookup } from './activities.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
-import { childSearchAttributes } from './search-attributes.ts';
 
 export { getCertificateRequest };
 
@@ -25,8 +24,8 @@ export interface CertificateRequestInput {
   labels: Record<string, string>;
   /** RFC 9773 certID of the certificate being renewed, passed on to the ACME order. */
   replaces?: string;
-  /** The issuer as the Certificate just found it Ready; looked up (and waited for) when absent. */
-  issuer?: AcmeIssuerContext;
+  /** The issuer as the Certificate just found it Ready (the Certificate waits for that). */
+  issuer: AcmeIssuerContext;
 }
 
 export interface IssuedChain {
@@ -59,7 +58,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
   mark('Approved', 'True', 'cert-manager.io', 'Certificate request has been approved by cert-manager.io');
   try {
-    const issuer = input.issuer ?? (await readyIssuer(input, (message) => mark('Ready', 'False', 'Pending', message)));
+    const { issuer } = input;
     const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
     mark('Ready', 'False', 'Pending', `Waiting on certificate issuance from order ${namespace}/${order}`);
     const chainPem = await executeChild(orderWorkflow, {
@@ -67,7 +66,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
       args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],
       parentClosePolicy: 'REQUEST_CANCEL',
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
-      typedSearchAttributes: childSearchAttributes('Order', namespace, order, spec.issuerRef),
+      typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef),
     });
     cr.status.certificate = asciiToBase64(chainPem);
     mark('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully');
@@ -81,23 +80,5 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     cr.status.failureTime = isoSeconds(new Date());
     mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);
     throw ApplicationFailure.nonRetryable(message, 'CertificateRequestFailed');
-  }
-}
-
-// cert-manager leaves a request Pending until its issuer is Ready; we look again on a growing
-// durable timer rather than failing the issuance.
-async function readyIssuer(input: CertificateRequestInput, pending: (message: string) => void): Promise<AcmeIssuerContext> {
-  const ref = input.spec.issuerRef;
-  let delay = 1000;
-  for (;;) {
-    const issuer = await lookup.resolveIssuer(input.namespace, ref);
-    if (issuer.found && issuer.ready) return issuer.context;
-    pending(
-      issuer.found
-        ? `Referenced "${ref.kind}" ${ref.name} is not Ready: ${issuer.message}`
-        : `Referenced "${ref.kind}" not found: ${ref.kind === 'Issuer' ? `${input.namespace}/` : ''}${ref.name}`,
-    );
-    await sleep(delay, { summary: 'waiting for the issuer to be Ready' });
-    delay = Math.min(delay * 2, 60_000);
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../activities/certificate-secret.ts';
 import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, NOT_AFTER, READY } from '../platform/search-attributes.ts';
+import { ISSUER, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
@@ -29,7 +29,6 @@ import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
-import { childSearchAttributes } from './search-attributes.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
 
@@ -193,7 +192,7 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, extras: R
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
-    typedSearchAttributes: childSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
+    typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
   });
   book.requestFinished();
   const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });

@@ -3,6 +3,7 @@
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../activities/acme-order.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
+import { resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds } from '../resources/conditions.ts';
 import { challengeName, challengeWorkflowId } from '../resources/ids.ts';
@@ -13,7 +14,6 @@ import { acme } from './activities.ts';
 import { challengeWorkflow } from './challenge.ts';
 import { rootMessage } from './failure.ts';
 import { pollUntil } from './poll.ts';
-import { childSearchAttributes } from './search-attributes.ts';
 
 export { getOrder };
 
@@ -110,6 +110,6 @@ async function solve(input: OrderInput, authz: AcmeAuthorizationState): Promise<
     // Cancel rather than terminate, so a challenge still cleans up its presented response.
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `HTTP-01 challenge for ${authz.identifier.value} (order ${input.name})`,
-    typedSearchAttributes: childSearchAttributes('Challenge', input.namespace, name, input.issuerRef),
+    typedSearchAttributes: resourceSearchAttributes('Challenge', input.namespace, name, input.issuerRef),
   });
 }

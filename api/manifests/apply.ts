@@ -2,8 +2,7 @@
 // Certificates in that order (so an Issuer finds its EAB Secret), each create-or-update.
 import { Hono } from 'hono';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { ISSUER, KIND, NAME, NAMESPACE } from '../../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
 import { parseManifestBody } from '../../resources/parse-body.ts';
@@ -67,15 +66,6 @@ async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResul
   return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true });
 }
 
-function attributes(kind: string, namespace: string, name: string, issuer?: string) {
-  return new TypedSearchAttributes([
-    { key: KIND, value: kind },
-    { key: NAMESPACE, value: namespace },
-    { key: NAME, value: name },
-    ...(issuer ? [{ key: ISSUER, value: issuer }] : []),
-  ]);
-}
-
 async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {
   const namespace = m.kind === 'ClusterIssuer' ? '' : (m.metadata.namespace ?? 'default');
   const workflowId = issuerWorkflowId(m.kind, namespace, m.metadata.name);
@@ -86,7 +76,7 @@ async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<Ap
       taskQueue: deps.config.temporal.taskQueue,
       args: [{}],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: attributes(m.kind, namespace, m.metadata.name),
+      typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name),
       staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
     }),
   });
@@ -102,7 +92,7 @@ async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): 
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ options: deps.config.certificates }],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: attributes('Certificate', namespace, name, `${m.spec.issuerRef.kind}/${m.spec.issuerRef.name}`),
+      typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef),
       staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
     }),
   });
