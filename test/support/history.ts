@@ -5,11 +5,17 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
+/** Every run in the namespace with its full history. */
+async function* histories(client: Client) {
+  for await (const wf of client.workflow.list()) {
+    yield { wf, history: await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory() };
+  }
+}
+
 export async function allHistoriesText(client: Client): Promise<{ count: number; text: string }> {
   const parts: string[] = [];
   let count = 0;
-  for await (const wf of client.workflow.list()) {
-    const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+  for await (const { history } of histories(client)) {
     count++;
     collect(history, parts);
   }
@@ -47,8 +53,7 @@ export async function recordHistoryFixtures(client: Client, label: string): Prom
   if (process.env.RECORD_HISTORIES !== '1') return;
   const History = proto.temporal.api.history.v1.History;
   const longest = new Map<string, { id: string; events: number; bytes: Uint8Array }>();
-  for await (const wf of client.workflow.list()) {
-    const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+  for await (const { wf, history } of histories(client)) {
     const events = history.events?.length ?? 0;
     const prev = longest.get(wf.type);
     if (!prev || events > prev.events) longest.set(wf.type, { id: wf.workflowId, events, bytes: History.encode(History.fromObject(history)).finish() });
