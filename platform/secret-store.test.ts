@@ -58,9 +58,10 @@ test('FileSecretStore: files are 0600 and directories 0700', async () => {
   await store.write('perm-ns', 'web-tls', { 'tls.crt': b('c'), 'tls.key': b('k') }, tls);
   await store.write('perm-ns', 'web-tls', { 'tls.key': b('k2') });
   const dir = store.dir('perm-ns', 'web-tls');
-  for (const f of ['tls.crt', 'tls.key', '.meta.json']) {
+  for (const f of ['tls.crt', 'tls.key', '..data/.meta.json']) {
     assert.equal((await fs.stat(path.join(dir, f))).mode & 0o777, 0o600, f);
   }
+  assert.equal((await fs.stat(path.join(dir, '..data'))).mode & 0o777, 0o700, 'version dir');
   assert.equal((await fs.stat(dir)).mode & 0o777, 0o700, 'secret dir');
   assert.equal((await fs.stat(path.dirname(dir))).mode & 0o777, 0o700, 'namespace dir');
 });

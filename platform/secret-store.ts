@@ -1,16 +1,18 @@
-// Filesystem secret store: <root>/<namespace>/<name>/<key>, laid out so nginx or haproxy
-// can read tls.crt/tls.key directly. Directories 0700, files 0600, every file written by
-// rename so a reader never sees half a file.
-import { randomBytes } from 'node:crypto';
+// The secret store: each Secret's keys, its metadata and its owner. This file backend lays
+// Secrets out as <root>/<namespace>/<name>/<key> so nginx or haproxy read tls.crt/tls.key
+// directly; versioned-dir.ts switches a Secret's files together, owner-records.ts keeps owners.
+// Directories 0700, files 0600.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { CERTIFICATE_NAME_ANNOTATION, APPLIED, ownedByOtherMessage } from '../resources/secret-owner.ts';
+import { OWNERS_DIR, OwnerRecords, type ClaimResult } from './owner-records.ts';
+import { readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
+
+export { atomicWrite } from './durable-fs.ts';
+export type { ClaimResult } from './owner-records.ts';
 
 export type SecretData = Record<string, Buffer>;
 export type WriteResult = 'created' | 'configured' | 'unchanged';
-
-const META = '.meta.json';
-const TMP = '.tmp-';
-const SAFE = /^[-._a-zA-Z0-9]+$/;
 
 export interface SecretMeta {
   type: string;
@@ -18,8 +20,46 @@ export interface SecretMeta {
   annotations?: Record<string, string>;
 }
 
-export class FileSecretStore {
-  constructor(readonly root: string) {}
+export interface WriteOptions {
+  /** Drop keys not in `data`. */
+  replace?: boolean;
+  /** Write only as this owner: claims a Secret nobody owns, throws SecretOwnedError otherwise. */
+  owner?: string;
+}
+
+/** What callers rely on, whatever the backend (files here; a database later). */
+export interface SecretStore {
+  read(namespace: string, name: string): Promise<{ data: SecretData; meta: SecretMeta } | undefined>;
+  readKey(namespace: string, name: string, key: string): Promise<Buffer | undefined>;
+  write(namespace: string, name: string, data: SecretData, meta?: SecretMeta, opts?: WriteOptions): Promise<WriteResult>;
+  /** Removes the Secret and its owner record; whether it existed. */
+  remove(namespace: string, name: string): Promise<boolean>;
+  owner(namespace: string, name: string): Promise<string | undefined>;
+  /** Atomic: of concurrent claimants exactly one wins; claiming again as the owner is ok. */
+  claim(namespace: string, name: string, owner: string): Promise<ClaimResult>;
+  /** Gives up ownership if `owner` holds it; the Secret's data stays. */
+  release(namespace: string, name: string, owner: string): Promise<boolean>;
+}
+
+export class SecretOwnedError extends Error {
+  constructor(readonly namespace: string, readonly secretName: string, readonly owner: string, readonly claimant: string) {
+    super(ownedByOtherMessage(namespace, secretName, owner, claimant));
+    this.name = 'SecretOwnedError';
+  }
+}
+
+const META = '.meta.json';
+const SAFE = /^[-._a-zA-Z0-9]+$/;
+/** Leftovers younger than this may belong to a writer in another process that is still running. */
+const STALE_MS = 5 * 60_000;
+
+export class FileSecretStore implements SecretStore {
+  private readonly owners: OwnerRecords;
+  private prepared?: Promise<void>;
+
+  constructor(readonly root: string, private readonly opts: { staleMs?: number } = {}) {
+    this.owners = new OwnerRecords(root);
+  }
 
   dir(namespace: string, name: string): string {
     for (const part of [namespace, name]) {
@@ -30,63 +70,120 @@ export class FileSecretStore {
 
   async read(namespace: string, name: string): Promise<{ data: SecretData; meta: SecretMeta } | undefined> {
     const dir = this.dir(namespace, name);
-    let entries: string[];
-    try {
-      entries = await fs.readdir(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    const data: SecretData = {};
-    for (const key of entries.filter(isDataKey)) {
-      data[key] = await fs.readFile(path.join(dir, key));
-    }
-    const meta = await readJson<SecretMeta>(path.join(dir, META));
-    return { data, meta: meta ?? { type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' } };
+    await this.ready();
+    const current = await this.current(dir);
+    if (!current) return undefined;
+    return { data: current.data, meta: current.meta ?? { type: current.data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' } };
   }
 
   async readKey(namespace: string, name: string, key: string): Promise<Buffer | undefined> {
-    try {
-      return await fs.readFile(path.join(this.dir(namespace, name), checkKey(key)));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const dir = this.dir(namespace, name);
+    checkKey(key);
+    await this.ready();
+    return readOne(dir, key);
   }
 
   /** Writes the given keys (others are kept unless `replace`). Idempotent under retry. */
-  async write(
-    namespace: string,
-    name: string,
-    data: SecretData,
-    meta?: SecretMeta,
-    opts: { replace?: boolean } = {},
-  ): Promise<WriteResult> {
+  async write(namespace: string, name: string, data: SecretData, meta?: SecretMeta, opts: WriteOptions = {}): Promise<WriteResult> {
     const dir = this.dir(namespace, name);
     Object.keys(data).forEach(checkKey);
-    const before = await this.read(namespace, name);
+    await this.ready();
+    if (opts.owner) {
+      const claim = await this.owners.claim(namespace, name, opts.owner);
+      if (!claim.ok) throw new SecretOwnedError(namespace, name, claim.owner, opts.owner);
+    }
+    const before = await this.current(dir);
     const same =
       before !== undefined &&
       Object.entries(data).every(([k, v]) => before.data[k]?.equals(v)) &&
       (!opts.replace || Object.keys(before.data).every((k) => k in data)) &&
-      (meta === undefined || JSON.stringify(before.meta) === JSON.stringify(meta));
-    if (same) return 'unchanged';
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const [key, value] of Object.entries(data)) await atomicWrite(path.join(dir, checkKey(key)), value);
-    if (meta) await atomicWrite(path.join(dir, META), Buffer.from(JSON.stringify(meta)));
-    if (opts.replace && before) {
-      for (const key of Object.keys(before.data)) if (!(key in data)) await fs.rm(path.join(dir, key), { force: true });
-    }
-    return before ? 'configured' : 'created';
+      (meta === undefined || JSON.stringify(before.meta ?? defaultMeta(before.data)) === JSON.stringify(meta));
+    if (same && before.layout === 'versioned') return 'unchanged';
+    const merged = opts.replace || !before ? { ...data } : { ...before.data, ...data };
+    const keepMeta = meta ?? before?.meta;
+    const files: SecretData = { ...merged, ...(keepMeta && { [META]: Buffer.from(JSON.stringify(keepMeta)) }) };
+    await writeVersion(dir, files, Object.keys(merged));
+    return same ? 'unchanged' : before ? 'configured' : 'created';
   }
 
   async remove(namespace: string, name: string): Promise<boolean> {
     const dir = this.dir(namespace, name);
+    await this.ready();
     const existed = await fs.stat(dir).then(() => true, () => false);
     await fs.rm(dir, { recursive: true, force: true });
+    await this.owners.drop(namespace, name);
     return existed;
   }
+
+  async owner(namespace: string, name: string): Promise<string | undefined> {
+    this.dir(namespace, name);
+    await this.ready();
+    return this.owners.get(namespace, name);
+  }
+
+  async claim(namespace: string, name: string, owner: string): Promise<ClaimResult> {
+    this.dir(namespace, name);
+    await this.ready();
+    return this.owners.claim(namespace, name, owner);
+  }
+
+  async release(namespace: string, name: string, owner: string): Promise<boolean> {
+    this.dir(namespace, name);
+    await this.ready();
+    return this.owners.release(namespace, name, owner);
+  }
+
+  private async current(dir: string): Promise<{ data: SecretData; meta?: SecretMeta; layout: 'versioned' | 'flat' } | undefined> {
+    const snapshot = await readSnapshot(dir);
+    if (!snapshot) return undefined;
+    const data: SecretData = {};
+    for (const [file, value] of Object.entries(snapshot.files)) if (isDataKey(file)) data[file] = value;
+    const metaRaw = snapshot.files[META];
+    let meta: SecretMeta | undefined;
+    try {
+      meta = metaRaw ? (JSON.parse(metaRaw.toString('utf8')) as SecretMeta) : undefined;
+    } catch {
+      meta = undefined;
+    }
+    return { data, meta, layout: snapshot.layout };
+  }
+
+  /** Once per store: sweep what crashed writers left, adopt Secrets written by older releases. */
+  private ready(): Promise<void> {
+    this.prepared ??= this.prepare().catch(() => undefined);
+    return this.prepared;
+  }
+
+  private async prepare(): Promise<void> {
+    const staleBefore = Date.now() - (this.opts.staleMs ?? STALE_MS);
+    for (const namespace of await fs.readdir(this.root).catch(() => [] as string[])) {
+      const nsDir = path.join(this.root, namespace);
+      for (const name of await fs.readdir(nsDir).catch(() => [] as string[])) {
+        const dir = path.join(nsDir, name);
+        if (name === OWNERS_DIR) {
+          await sweepDir(dir, staleBefore).catch(() => undefined);
+          continue;
+        }
+        if (!(await fs.lstat(dir).then((s) => s.isDirectory(), () => false))) continue;
+        await sweepDir(dir, staleBefore).catch(() => undefined);
+        await this.adopt(namespace, name, dir).catch(() => undefined);
+      }
+    }
+  }
+
+  // Secrets from releases without owner records: a Certificate's Secret carries the
+  // cert-manager.io/certificate-name annotation; anything else (a user's Secret, an account key)
+  // becomes "applied", which no Certificate may overwrite.
+  private async adopt(namespace: string, name: string, dir: string): Promise<void> {
+    if (await this.owners.get(namespace, name)) return;
+    const current = await this.current(dir);
+    if (!current || current.layout !== 'flat') return;
+    const certificate = current.meta?.annotations?.[CERTIFICATE_NAME_ANNOTATION];
+    await this.owners.claim(namespace, name, certificate ? `Certificate/${certificate}` : APPLIED);
+  }
 }
+
+const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
 
 function checkKey(key: string): string {
   if (!isDataKey(key)) throw new Error(`invalid secret key "${key}"`);
@@ -94,19 +191,5 @@ function checkKey(key: string): string {
 }
 
 function isDataKey(entry: string): boolean {
-  return SAFE.test(entry) && entry !== META && !entry.startsWith(TMP) && !entry.startsWith('..');
-}
-
-export async function atomicWrite(file: string, value: Buffer | string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `${TMP}${randomBytes(6).toString('hex')}`);
-  await fs.writeFile(tmp, value, { mode: 0o600 });
-  await fs.rename(tmp, file);
-}
-
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
+  return SAFE.test(entry) && entry !== META && !entry.startsWith('.tmp-') && !entry.startsWith('..');
 }
