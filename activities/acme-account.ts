@@ -3,7 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FileSecretStore } from '../platform/secret-store.ts';
+import { SecretOwnedError, type SecretStore } from '../platform/secret-store.ts';
+import { issuerOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
 import { ensureOk } from './acme-problem.ts';
 import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
@@ -19,7 +20,7 @@ export interface IssuerIdentity {
   name: string;
 }
 
-export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string) {
+export function accountActivities(secrets: SecretStore, clusterResourceNamespace: string) {
   async function ensureAccountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
     const ref = accountKeyRef(ctx);
     const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
@@ -33,7 +34,13 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
     // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
-    await secrets.write(ref.namespace, ref.name, { [ref.key]: pem });
+    try {
+      // Only into a Secret this issuer owns (or nobody does yet): never over a Certificate's.
+      await secrets.write(ref.namespace, ref.name, { [ref.key]: pem }, undefined, { owner: issuerOwner(ctx.issuerKind, ctx.issuerName) });
+    } catch (err) {
+      if (err instanceof SecretOwnedError) throw ApplicationFailure.nonRetryable(`cannot generate the ACME account key: ${err.message}`, SECRET_OWNED_BY_OTHER);
+      throw err;
+    }
     // Re-read: if a concurrent attempt won the race, use the key it stored.
     return (await secrets.readKey(ref.namespace, ref.name, ref.key)) ?? pem;
   }

@@ -3,8 +3,9 @@
 // certificates and facts about them cross into workflow history.
 import { X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FileSecretStore } from '../platform/secret-store.ts';
+import { SecretOwnedError, type SecretMeta, type SecretStore } from '../platform/secret-store.ts';
 import { ISSUED_REQUEST_ANNOTATION, issuedRequest } from '../resources/issued-request.ts';
+import { certificateOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
@@ -26,7 +27,7 @@ export interface StoredCertificate {
 const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
 
-export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: FileSecretStore) {
+export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore) {
   async function nextKey(ref: CertificateRef, spec: CertificateSpec, revision: number) {
     const pending = await nextKeys.read(ref.namespace, ref.certificateName);
     // A retried activity for the same revision reuses the key it already made.
@@ -46,6 +47,15 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       [NEXT_REVISION]: Buffer.from(String(revision)),
     });
     return key;
+  }
+
+  async function ownedWrite(ref: CertificateRef, data: Record<string, Buffer>, meta: SecretMeta): Promise<void> {
+    try {
+      await secrets.write(ref.namespace, ref.secretName, data, meta, { owner: certificateOwner(ref.certificateName) });
+    } catch (err) {
+      if (err instanceof SecretOwnedError) throw ApplicationFailure.nonRetryable(err.message, SECRET_OWNED_BY_OTHER);
+      throw err;
+    }
   }
 
   return {
@@ -73,7 +83,7 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       const data: Record<string, Buffer> = { 'tls.key': keyPem, 'tls.crt': Buffer.from(issued.chainPem) };
       if (issued.caPem) data['ca.crt'] = Buffer.from(issued.caPem);
       const { spec, issuerRef } = issued;
-      await secrets.write(ref.namespace, ref.secretName, data, {
+      await ownedWrite(ref, data, {
         type: 'kubernetes.io/tls',
         labels: { ...spec.secretTemplate?.labels, 'controller.cert-manager.io/fao': 'true' },
         annotations: {
@@ -93,15 +103,24 @@ export function certificateSecretActivities(secrets: FileSecretStore, nextKeys: 
       return facts(leaf);
     },
 
-    /** On deletion: drop the pending next key, and the Secret itself when asked to. */
+    /**
+     * On deletion: drop the pending next key and give up the Secret, which stays unless
+     * deleteSecret is asked for. A Secret someone else owns is never touched.
+     */
     async removeCertificateData(ref: CertificateRef, deleteSecret: boolean): Promise<void> {
       await nextKeys.remove(ref.namespace, ref.certificateName);
-      if (deleteSecret) await secrets.remove(ref.namespace, ref.secretName);
+      const owner = await secrets.owner(ref.namespace, ref.secretName);
+      const mine = owner === undefined || owner === certificateOwner(ref.certificateName);
+      if (deleteSecret && mine) await secrets.remove(ref.namespace, ref.secretName);
+      else await secrets.release(ref.namespace, ref.secretName, certificateOwner(ref.certificateName));
     },
 
+    /** What the Secret holds; claims it for the Certificate when nobody owns it yet. */
     async inspectCertificateSecret(ref: CertificateRef): Promise<SecretSummary> {
+      const claim = await secrets.claim(ref.namespace, ref.secretName, certificateOwner(ref.certificateName));
       const secret = await secrets.read(ref.namespace, ref.secretName);
       const summary: SecretSummary = { exists: Boolean(secret), hasCert: false, hasKey: false, keyMatchesCert: false, dnsNames: [], ipAddresses: [] };
+      if (!claim.ok) return { ...summary, ownedBy: claim.owner };
       if (!secret) return summary;
       const crt = secret.data['tls.crt'];
       const key = secret.data['tls.key'];

@@ -2,6 +2,8 @@
 // whether its key matches. Never the key itself.
 export interface SecretSummary {
   exists: boolean;
+  /** Set when another owner (resources/secret-owner.ts) holds the Secret: the Certificate must not write it. */
+  ownedBy?: string;
   hasCert: boolean;
   hasKey: boolean;
   keyMatchesCert: boolean;

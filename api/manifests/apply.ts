@@ -5,11 +5,13 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
+import { APPLIED } from '../../resources/secret-owner.ts';
 import { parseManifestBody } from '../../resources/parse-body.ts';
 import { badRequestStatus, invalidStatus } from '../../resources/status.ts';
 import type { CertificateManifest, IssuerManifest, Manifest, SecretManifest } from '../../resources/types.ts';
 import { validateManifests } from '../../resources/validate.ts';
 import type { ApiDeps } from '../deps.ts';
+import { claimSecrets, ownershipMessage } from './ownership.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
 
 export interface AppliedItem {
@@ -29,6 +31,8 @@ export function applyRoutes(deps: ApiDeps) {
     if (!parsed.ok) return statusResponse(c, badRequestStatus(parsed.message));
     const validated = validateManifests(parsed.docs);
     if (!validated.ok) return statusResponse(c, invalidStatus(validated.message, validated.causes));
+    const ownership = await claimSecrets(validated.manifests, deps.secrets, deps.config);
+    if (ownership.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(ownership), ownership));
     const ordered = [...validated.manifests].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
     const items: AppliedItem[] = [];
     try {
@@ -63,7 +67,7 @@ async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult> {
 
 async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResult> {
   const { name, namespace, labels, annotations } = m.metadata;
-  return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true });
+  return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true, owner: APPLIED });
 }
 
 async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {

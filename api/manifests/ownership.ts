@@ -1,0 +1,113 @@
+// Who may write which Secret, checked before anything is applied: every Secret has one owner
+// (resources/secret-owner.ts). A Certificate owns its spec.secretName, an Issuer the account key
+// it generates, the user the Secrets they apply. A second owner, within one request or against
+// what the store already records, is refused with a 422 naming both.
+import type { Config } from '../../platform/config.ts';
+import type { SecretStore } from '../../platform/secret-store.ts';
+import { APPLIED, certificateOwner, describeOwner, isIssuerOwner, issuerOwner, type SecretOwner } from '../../resources/secret-owner.ts';
+import type { FieldCause, Manifest } from '../../resources/types.ts';
+
+/** One Secret a manifest wants: to own it (`writes`), or only to read it. */
+interface SecretUse {
+  manifest: Manifest;
+  field: string;
+  namespace: string;
+  name: string;
+  owner: SecretOwner;
+  writes: boolean;
+}
+
+export function secretUses(manifests: Manifest[], config: Pick<Config, 'clusterResourceNamespace'>): SecretUse[] {
+  const uses: SecretUse[] = [];
+  for (const m of manifests) {
+    if (m.kind === 'Certificate') {
+      uses.push({ manifest: m, field: 'spec.secretName', namespace: m.metadata.namespace, name: m.spec.secretName, owner: certificateOwner(m.metadata.name), writes: true });
+    } else if (m.kind === 'Secret') {
+      uses.push({ manifest: m, field: 'metadata.name', namespace: m.metadata.namespace, name: m.metadata.name, owner: APPLIED, writes: true });
+    } else {
+      const namespace = m.kind === 'ClusterIssuer' ? config.clusterResourceNamespace : (m.metadata.namespace ?? 'default');
+      const owner = issuerOwner(m.kind, m.metadata.name);
+      // The account key is written only when the Issuer generates it; with generation off it is the user's.
+      const generates = !m.spec.acme.disableAccountKeyGeneration;
+      uses.push({ manifest: m, field: 'spec.acme.privateKeySecretRef.name', namespace, name: m.spec.acme.privateKeySecretRef.name, owner, writes: generates });
+      const eab = m.spec.acme.externalAccountBinding;
+      if (eab) uses.push({ manifest: m, field: 'spec.acme.externalAccountBinding.keySecretRef.name', namespace, name: eab.keySecretRef.name, owner, writes: false });
+    }
+  }
+  // Secrets first, as apply.ts applies them: an Issuer then finds the user's account key Secret.
+  return uses.sort((a, b) => RANK[a.manifest.kind] - RANK[b.manifest.kind]);
+}
+
+const RANK: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
+
+/**
+ * Whether `use` may share a Secret `holder` owns. A Certificate shares with nobody. An Issuer may
+ * read an account key another Issuer generated or one the user applied (and an EAB Secret); the
+ * user may not apply over a key an Issuer generated.
+ */
+function compatible(holder: string, use: SecretUse): boolean {
+  if (holder === use.owner) return true;
+  if (holder.startsWith('Certificate/') || use.owner.startsWith('Certificate/')) return false;
+  if (isIssuerOwner(use.owner)) return true;
+  return !isIssuerOwner(holder);
+}
+
+/** Conflicts within the request and with the owners the store records; empty when all is well. */
+export async function ownershipConflicts(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<FieldCause[]> {
+  const causes: FieldCause[] = [];
+  const uses = secretUses(manifests, config);
+  const seen = new Map<string, SecretUse[]>();
+  for (const use of uses) {
+    const key = `${use.namespace}/${use.name}`;
+    const earlier = seen.get(key) ?? [];
+    const clash = earlier.find((e) => !compatible(e.owner, use));
+    if (clash) causes.push(cause(use, clash.owner, 'in this request'));
+    else {
+      const recorded = await store.owner(use.namespace, use.name);
+      if (recorded && !compatible(recorded, use)) causes.push(cause(use, recorded, 'already'));
+    }
+    seen.set(key, [...earlier, use]);
+  }
+  return causes;
+}
+
+/**
+ * Records the claims of a request that passed ownershipConflicts, atomically per Secret: of two
+ * concurrent requests for one Secret only one wins, the other gets its causes. On any loss the
+ * claims this call made are given back, so a refused request leaves nothing behind.
+ */
+export async function recordClaims(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<FieldCause[]> {
+  const made: SecretUse[] = [];
+  const causes: FieldCause[] = [];
+  for (const use of secretUses(manifests, config).filter((u) => u.writes)) {
+    const result = await store.claim(use.namespace, use.name, use.owner);
+    if (result.ok) {
+      if (result.created) made.push(use);
+    } else if (!compatible(result.owner, use)) {
+      causes.push(cause(use, result.owner, 'already'));
+    }
+  }
+  if (causes.length > 0) for (const use of made) await store.release(use.namespace, use.name, use.owner);
+  return causes;
+}
+
+/** Both steps, as POST /v1/manifests runs them. */
+export async function claimSecrets(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<FieldCause[]> {
+  const conflicts = await ownershipConflicts(manifests, store, config);
+  return conflicts.length > 0 ? conflicts : recordClaims(manifests, store, config);
+}
+
+/** The Status message for ownership causes: each names the manifest and both owners. */
+export function ownershipMessage(causes: FieldCause[]): string {
+  return causes.map((c) => c.message).join('; ');
+}
+
+function cause(use: SecretUse, holder: string, when: 'in this request' | 'already'): FieldCause {
+  const who = `${use.manifest.kind} ${use.manifest.metadata.namespace ? `${use.manifest.metadata.namespace}/` : ''}${use.manifest.metadata.name}`;
+  const owned = when === 'already' ? `is already owned by ${describeOwner(holder)}` : `is also claimed in this request by ${describeOwner(holder)}`;
+  return {
+    field: use.field,
+    reason: 'FieldValueInvalid',
+    message: `${who}: ${use.field}: Invalid value: "${use.name}": Secret ${use.namespace}/${use.name} ${owned}; it cannot also be owned by ${describeOwner(use.owner)}`,
+  };
+}
