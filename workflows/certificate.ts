@@ -29,6 +29,7 @@ import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
+import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
 
@@ -78,6 +79,13 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const interrupted = () => forced || deletion !== undefined || book.object!.metadata.generation !== generation;
 
     const secret = await local.inspectCertificateSecret(ref);
+    if (secret.ownedBy) {
+      secretOwnedByOther(book, ref, secret.ownedBy);
+      publish(book);
+      forced = false; // a renew signal now only means: look again
+      await condition(interrupted, options.resyncMs);
+      continue;
+    }
     let issuer: ResolvedIssuer | undefined;
     const resolveIssuer = async () => (issuer ??= await lookup.resolveIssuer(ref.namespace, cert.spec.issuerRef));
     if (book.renewalInfoDue(secret)) {
@@ -195,7 +203,7 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, extras: R
     typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
   });
   book.requestFinished();
-  const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });
+  const stored = await storeIssuedCertificate(book, ref, { ...issued, issuerRef: spec.issuerRef, spec }, publish);
   book.issued(revision, stored);
 }
 
