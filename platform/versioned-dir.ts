@@ -44,11 +44,18 @@ export async function readSnapshot(dir: string): Promise<Snapshot | undefined> {
 
 /** One file of the current version, through ..data (or the old flat layout). */
 export async function readOne(dir: string, file: string): Promise<Buffer | undefined> {
-  const current = await readIfExists(path.join(dir, DATA_LINK, file));
-  if (current) return current;
-  if (await lstatOrUndefined(path.join(dir, DATA_LINK))) return undefined;
-  const flat = await lstatOrUndefined(path.join(dir, file));
-  return flat?.isFile() ? readIfExists(path.join(dir, file)) : undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const version = await fs.readlink(path.join(dir, DATA_LINK)).catch(() => undefined);
+    if (version === undefined) {
+      const flat = await lstatOrUndefined(path.join(dir, file));
+      return flat?.isFile() ? readIfExists(path.join(dir, file)) : undefined;
+    }
+    const value = await readIfExists(path.join(dir, version, file));
+    if (value) return value;
+    // Missing, unless a writer switched versions under us: then read the new one.
+    if ((await fs.readlink(path.join(dir, DATA_LINK)).catch(() => undefined)) === version) return undefined;
+  }
+  return undefined;
 }
 
 /**
