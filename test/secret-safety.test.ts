@@ -108,15 +108,18 @@ describe('Secret safety', () => {
     // As if another process had taken the Secret behind the API's back.
     assert.equal(await store.release(ns, 'web-tls', 'Certificate/web'), true);
     assert.deepEqual(await store.claim(ns, 'web-tls', 'Certificate/intruder'), { ok: true, created: true });
-    await renew(env, ns, 'web');
+    // The next resync notices; a renew then changes nothing.
     const cert = await waitFor('Ready SecretOwnedByOther', async () => {
       const c = await getCertificate(env, ns, 'web');
       return condition(c, 'Ready')?.reason === 'SecretOwnedByOther' ? c : undefined;
     }, 30_000, 200);
     assert.equal(condition(cert, 'Ready')?.status, 'False');
     assert.match(condition(cert, 'Ready')!.message, /Certificate\/intruder/);
+    await renew(env, ns, 'web');
     await new Promise((r) => setTimeout(r, 3_000)); // more than one resync period
-    assert.equal((await getCertificate(env, ns, 'web'))?.status.revision, 1);
+    const after = await getCertificate(env, ns, 'web');
+    assert.equal(after?.status.revision, 1);
+    assert.equal(condition(after, 'Issuing')?.reason, 'SecretOwnedByOther');
     assert.equal((await listOrders(env, ns)).length, 1, 'no new order');
 
     await store.release(ns, 'web-tls', 'Certificate/intruder');
