@@ -237,3 +237,34 @@ test('storeCertificate without a pending key and no matching Secret fails KeyLos
     (e: Error & { type?: string; nonRetryable?: boolean }) => e.type === 'KeyLost' && e.nonRetryable === true,
   );
 });
+
+test('a Secret another owner holds: inspect reports it, storeCertificate refuses it (SecretOwnedByOther) and keeps the pending key', async () => {
+  const r = ref();
+  const s = spec();
+  await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from('theirs') }, undefined, { owner: 'Issuer/le' });
+  assert.equal((await acts.inspectCertificateSecret(r)).ownedBy, 'Issuer/le');
+  const csr = await acts.generateKeyAndCsr(r, s, 1);
+  await assert.rejects(
+    acts.storeCertificate(r, { chainPem: await issueFor(csr, '03'), issuerRef: s.issuerRef, spec: s }),
+    (e: Error & { type?: string }) => e.type === 'SecretOwnedByOther' && /Issuer\/le/.test(e.message) && e.message.includes(`Certificate/${r.certificateName}`),
+  );
+  assert.equal((await secrets.readKey(r.namespace, r.secretName, 'tls.crt'))?.toString(), 'theirs', 'not overwritten');
+  assert.ok((await nextKeys.read(r.namespace, r.certificateName))?.data['tls.key'], 'the pending key stays for a later retry');
+  await acts.removeCertificateData(r, true);
+  assert.equal((await secrets.readKey(r.namespace, r.secretName, 'tls.crt'))?.toString(), 'theirs', 'deleteSecret never removes another owner\'s Secret');
+  assert.equal(await secrets.owner(r.namespace, r.secretName), 'Issuer/le');
+});
+
+test('inspect claims a free Secret for its Certificate; delete releases it, or removes it with deleteSecret', async () => {
+  const r = ref();
+  assert.equal((await acts.inspectCertificateSecret(r)).ownedBy, undefined);
+  assert.equal(await secrets.owner(r.namespace, r.secretName), `Certificate/${r.certificateName}`);
+  await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from('c') }, undefined, { owner: `Certificate/${r.certificateName}` });
+  await acts.removeCertificateData(r, false);
+  assert.equal(await secrets.owner(r.namespace, r.secretName), undefined, 'released');
+  assert.ok(await secrets.read(r.namespace, r.secretName), 'the Secret is kept');
+  const r2 = ref();
+  await acts.inspectCertificateSecret(r2);
+  await acts.removeCertificateData(r2, true);
+  assert.equal(await secrets.owner(r2.namespace, r2.secretName), undefined);
+});
