@@ -9,8 +9,11 @@ export const ISSUER = defineSearchAttributeKey('CertManagerIssuer', SearchAttrib
 export const READY = defineSearchAttributeKey('CertManagerReady', SearchAttributeType.KEYWORD);
 export const NOT_AFTER = defineSearchAttributeKey('CertManagerNotAfter', SearchAttributeType.DATETIME);
 
-/** Name -> type, in the form `temporal server start-dev --search-attribute Name=Type` expects. */
-export const DEV_SERVER_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
+/**
+ * Every custom search attribute the service needs on its namespace: name -> type, in the form
+ * `temporal server start-dev --search-attribute Name=Type` and `tcld` expect.
+ */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
   CertManagerKind: 'Keyword',
   CertManagerNamespace: 'Keyword',
   CertManagerName: 'Keyword',

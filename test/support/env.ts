@@ -37,6 +37,8 @@ export interface TestEnvOptions {
   temporalDynamicConfig?: Record<string, string | number | boolean>;
   /** Keep Temporal's state in a SQLite file, so restart() can prove nothing is lost. */
   persistent?: boolean;
+  /** A Temporal with none of the service's search attributes registered (as one set up by hand). */
+  bareTemporal?: boolean;
   /** Extra service configuration, e.g. { CERTIFICATE_RESYNC_PERIOD: '2s' }. */
   config?: Record<string, string>;
 }
@@ -49,7 +51,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   const startTemporal = () =>
     opts.persistent
       ? startTemporalDevServer({ port: temporalPort, uiPort: false, dbFile: path.join(dataDir, 'temporal.sqlite'), dynamicConfig: opts.temporalDynamicConfig })
-      : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig });
+      : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig, searchAttributes: !opts.bareTemporal });
   let [temporal, pebble] = await Promise.all([
     startTemporal(),
     startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble }),
