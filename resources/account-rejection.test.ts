@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accountRejection } from './account-rejection.ts';
+import { ACCOUNT_LEVEL, accountRejection } from './account-rejection.ts';
 
 // The shapes Temporal hands a parent workflow: child failure -> application failure -> ... ->
-// activity failure -> the activity's application failure.
-const acme = (type: string, message = `creating ACME order: 400 ${type}: detail`) => ({ type: `acme:${type}`, message });
+// (activity failure, for regular activities) -> the activity's application failure.
+const acme = (type: string, message = `creating ACME order: 400 ${type}: detail`, details?: unknown[]) => ({ type: `acme:${type}`, message, details });
+const onNewOrder = (type: string) => acme(type, `creating ACME order: 403 ${type}: detail`, [ACCOUNT_LEVEL]);
 const activity = (activityType: string, cause: unknown) => ({ message: 'activity failed', activityType, cause });
 const child = (cause: unknown) => ({ message: 'Child Workflow execution failed', cause });
 const app = (type: string, message: string, cause?: unknown) => ({ type, message, cause });
@@ -17,7 +18,11 @@ const cases: Array<[string, unknown, string | undefined]> = [
   ['accountDoesNotExist on newOrder', fromOrder(activity('createAcmeOrder', acme('accountDoesNotExist'))), 'acme:accountDoesNotExist'],
   ['accountDoesNotExist on an authorization fetch', fromOrder(activity('getAcmeAuthorization', acme('accountDoesNotExist'))), 'acme:accountDoesNotExist'],
   ['accountDoesNotExist while accepting a challenge', fromChallenge(activity('acceptAcmeChallenge', acme('accountDoesNotExist'))), 'acme:accountDoesNotExist'],
-  ['unauthorized on newOrder (deactivated account)', fromOrder(activity('createAcmeOrder', acme('unauthorized'))), 'acme:unauthorized'],
+  ['unauthorized on newOrder (deactivated account)', fromOrder(onNewOrder('unauthorized')), 'acme:unauthorized'],
+  ['unauthorized on newOrder from a regular activity', fromOrder(activity('createAcmeOrder', onNewOrder('unauthorized'))), 'acme:unauthorized'],
+  ['accountDoesNotExist from a local activity (no ActivityFailure)', fromOrder(acme('accountDoesNotExist')), 'acme:accountDoesNotExist'],
+  ['unauthorized on newOrder without the account-level detail', fromOrder(activity('createAcmeOrder', acme('unauthorized'))), undefined],
+  ['account-level detail on another problem type', fromOrder(acme('rejectedIdentifier', 'x', [ACCOUNT_LEVEL])), undefined],
   ['the account key Secret changed', fromOrder(activity('createAcmeOrder', app('AccountKeyChanged', 'key changed'))), 'AccountKeyChanged'],
   ['unauthorized on an authorization of another account', fromOrder(activity('getAcmeAuthorization', acme('unauthorized'))), undefined],
   ['unauthorized when accepting a challenge', fromChallenge(activity('acceptAcmeChallenge', acme('unauthorized'))), undefined],

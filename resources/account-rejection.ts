@@ -7,10 +7,17 @@
 
 interface FailureLike {
   type?: unknown;
-  activityType?: unknown;
+  details?: unknown;
   message?: unknown;
   cause?: unknown;
 }
+
+/**
+ * Detail an activity adds to an `acme:unauthorized` failure met on a request that touches nothing
+ * but the account and the names: newOrder. (A local activity's failure reaches the workflow
+ * without the ActivityFailure that would name the activity, so the failure says it itself.)
+ */
+export const ACCOUNT_LEVEL = 'account-level';
 
 /** Problem types that speak of the account, whatever request met them. */
 const ACCOUNT_PROBLEMS = new Set([
@@ -21,10 +28,10 @@ const ACCOUNT_PROBLEMS = new Set([
 
 /**
  * `unauthorized` is also what a CA answers for a failed challenge or an order of another account.
- * Only on newOrder, which touches nothing but the account and the names (refused names get
- * `rejectedIdentifier`), does it mean the account: deactivated, revoked or unknown.
+ * Only on newOrder (refused names get `rejectedIdentifier`) does it mean the account: deactivated,
+ * revoked or unknown. Such failures carry ACCOUNT_LEVEL in their details.
  */
-const UNAUTHORIZED_MEANS_ACCOUNT = new Set(['createAcmeOrder']);
+const ACCOUNT_LEVEL_ONLY = new Set(['acme:unauthorized']);
 
 export interface AccountRejection {
   /** The failure type found, e.g. acme:accountDoesNotExist. */
@@ -36,14 +43,13 @@ export interface AccountRejection {
 export function accountRejection(err: unknown): AccountRejection | undefined {
   const chain: FailureLike[] = [];
   for (let e = err as FailureLike | undefined; e && typeof e === 'object' && chain.length < 32; e = e.cause as FailureLike | undefined) chain.push(e);
-  // The innermost activity failure is the request that met the problem.
-  let activity: string | undefined;
   for (const e of chain) {
-    if (typeof e.activityType === 'string') activity = e.activityType;
     const type = typeof e.type === 'string' ? e.type : undefined;
     if (!type) continue;
-    const isAccount = ACCOUNT_PROBLEMS.has(type) || (type === 'acme:unauthorized' && activity !== undefined && UNAUTHORIZED_MEANS_ACCOUNT.has(activity));
-    if (isAccount) return { type, message: typeof e.message === 'string' ? e.message : type };
+    const accountLevel = Array.isArray(e.details) && e.details.includes(ACCOUNT_LEVEL);
+    if (ACCOUNT_PROBLEMS.has(type) || (ACCOUNT_LEVEL_ONLY.has(type) && accountLevel)) {
+      return { type, message: typeof e.message === 'string' ? e.message : type };
+    }
   }
   return undefined;
 }

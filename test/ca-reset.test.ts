@@ -4,12 +4,17 @@
 // backoff. Real Temporal, real Pebble.
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as acmeClient from 'acme-client';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { trustIssuer } from '../activities/acme-session.ts';
 import { seedManifests, startTestEnv, waitFor, waitReady, type TestEnv } from './support/env.ts';
 import {
   applyResults,
   condition,
+  getCertificate,
   mustGetCertificate,
   readLeaf,
   renew,
@@ -37,6 +42,21 @@ async function waitIssuer(env: TestEnv, ns: string, what: string, ok: (i: Issuer
     const issuer = await getIssuer(env, ns);
     return ok(issuer) ? issuer : undefined;
   }, timeoutMs, 100);
+}
+
+/** A new RSA account key as a Secret manifest that replaces the Issuer's account key Secret. */
+function accountKeySecretYaml(ns: string): string {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+  return stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pebble-account-key', namespace: ns }, stringData: { 'tls.key': key } });
+}
+
+/** Deactivates the Issuer's account at the CA, as its owner could (RFC 8555 section 7.3.6). */
+async function deactivateAccount(env: TestEnv, ns: string, accountUrl: string): Promise<void> {
+  const accountKey = await fs.readFile(path.join(env.config.dataDir, 'secrets', ns, 'pebble-account-key', 'tls.key'));
+  trustIssuer({ server: env.pebble.directoryUrl, caBundle: Buffer.from(env.pebble.tlsCaPem).toString('base64'), privateKeySecretRef: { name: 'x' }, solvers: [] } as never);
+  const client = new acmeClient.Client({ directoryUrl: env.pebble.directoryUrl, accountKey, accountUrl });
+  const account = await client.updateAccount({ status: 'deactivated' } as never);
+  assert.equal((account as { status?: string }).status, 'deactivated');
 }
 
 /** The leaf was issued by the Pebble running now (its roots are new after every start). */
@@ -98,9 +118,7 @@ describe('a CA that forgets the account (default account re-check period: 24 h)'
     await waitReady(env, ns, 'web');
     const before = await getIssuer(env, ns);
 
-    const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pebble-account-key', namespace: ns }, stringData: { 'tls.key': key } };
-    assert.deepEqual(await applyResults(env, stringify(secret)), ['configured']);
+    assert.deepEqual(await applyResults(env, accountKeySecretYaml(ns)), ['configured']);
 
     await renew(env, ns, 'web');
     const cert = await waitRevision(env, ns, 'web', 2, 30_000);
@@ -110,6 +128,37 @@ describe('a CA that forgets the account (default account re-check period: 24 h)'
     assert.match(issuerReady(issuer)!.message, /was replaced/);
     assert.notEqual(issuer.status.acme?.uri, before.status.acme?.uri);
     assert.notEqual(issuer.status.acme?.lastPrivateKeyHash, before.status.acme?.lastPrivateKeyHash);
+  });
+
+  test('a deactivated account: the Issuer says so, the Certificate waits without backoff; a new key and a re-apply recover', async (t) => {
+    const ns = 'deactivated';
+    assert.deepEqual(await applyResults(env, seedManifests(env, { namespace: ns })), ['created', 'created', 'created']);
+    await waitReady(env, ns, 'web');
+    const before = await getIssuer(env, ns);
+    await deactivateAccount(env, ns, before.status.acme!.uri!);
+
+    // newOrder answers 403 unauthorized; the same key cannot register again at this CA.
+    await renew(env, ns, 'web');
+    const stuck = await waitIssuer(env, ns, 'failing to register the deactivated key again', (i) => issuerReady(i)?.reason === 'ErrRegisterACMEAccount');
+    assert.equal(issuerReady(stuck)?.status, 'False');
+    assert.match(issuerReady(stuck)!.message, /deactivated/);
+    const waiting = await waitFor('the Certificate waiting for its Issuer', async () => {
+      const c = await getCertificate(env, ns, 'web');
+      return condition(c, 'Issuing')?.reason === 'IssuerNotReady' ? c : undefined;
+    }, 20_000, 200);
+    assert.match(condition(waiting, 'Issuing')!.message, /deactivated/);
+    assert.equal(waiting.status.failedIssuanceAttempts, undefined, 'no backoff for the account refusal');
+    assert.equal(condition(waiting, 'Ready')?.status, 'True', 'the stored certificate still serves');
+
+    const fixedAt = Date.now();
+    assert.deepEqual(await applyResults(env, `${accountKeySecretYaml(ns)}---\n${seedManifests(env, { namespace: ns }).split('---\n')[1]}`), ['configured', 'unchanged']);
+    const ready = await waitIssuer(env, ns, 'registered with the new key', (i) => issuerReady(i)?.status === 'True', 10_000);
+    t.diagnostic(`Issuer Ready ${Date.now() - fixedAt} ms after the re-apply`);
+    assert.equal(issuerReady(ready)?.reason, 'ACMEAccountReregistered');
+    assert.notEqual(ready.status.acme?.uri, before.status.acme?.uri);
+    const cert = await waitRevision(env, ns, 'web', 2, 75_000);
+    t.diagnostic(`Certificate Ready at revision 2 ${Date.now() - fixedAt} ms after the re-apply`);
+    assert.equal(cert.status.failedIssuanceAttempts, undefined);
   });
 
   test('re-applying an unchanged Issuer that is not Ready registers again at once', async (t) => {
