@@ -3,7 +3,7 @@
 // it verifies the account periodically and whenever a Certificate reports that the CA rejected
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
-import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
 import { READY } from '../platform/search-attributes.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
 import { conditionIs, setCondition } from '../resources/conditions.ts';
@@ -35,6 +35,10 @@ export interface IssuerWorkflowInput {
   reregistering?: string;
 }
 
+// Issuers started before account checks existed replay without the check timer and without the
+// retry-on-apply (test/replay.test.ts); they take both up from their next live workflow task.
+const ACCOUNT_RECOVERY_PATCH = 'issuer-account-recovery';
+
 const RETRY_MIN_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
 
@@ -55,7 +59,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     applyIssuer,
     (manifest) => {
       const applied = applyManifest(object, manifest, new Date());
-      if (object && !conditionIs(object.status.conditions, 'Ready', 'True')) retryNow = true;
+      if (object && !conditionIs(object.status.conditions, 'Ready', 'True') && patched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
       return applied.result;
     },
@@ -92,7 +96,10 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   let failures = 0;
   for (;;) {
     if (!due()) {
-      const wait = msUntilAccountCheck(nextAccountCheck, Date.now());
+      const checks = patched(ACCOUNT_RECOVERY_PATCH);
+      // An account registered before checks existed gets its first one a period from now.
+      if (checks && nextAccountCheck === undefined && object?.status.acme?.uri) scheduleCheck();
+      const wait = checks ? msUntilAccountCheck(nextAccountCheck, Date.now()) : undefined;
       if (wait === undefined) await condition(due);
       else if (wait === 0 || !(await condition(due, wait, { summary: 'until the next ACME account check' }))) verify ??= {};
     }
