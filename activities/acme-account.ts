@@ -1,17 +1,30 @@
-// Registers (or finds) the issuer's ACME account. The account key and EAB HMAC key are read from
-// the secret store here, inside the worker; only the account URL goes back to the workflow.
+// Registers (or finds) and verifies the issuer's ACME account. The account key and EAB HMAC key
+// are read from the secret store here, inside the worker; only the account URL and the key's
+// public thumbprint go back to the workflow.
 import { generateKeyPairSync } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { accountCheckOutcome, type AccountCheck } from './acme-account-check.ts';
+import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { ensureOk } from './acme-problem.ts';
 import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
 
 export interface AccountRegistration {
   accountUrl: string;
   lastRegisteredEmail?: string;
+  /** RFC 7638 thumbprint of the account key registered (public). */
+  keyThumbprint: string;
 }
+
+export interface RegisteredAccount {
+  url: string;
+  /** Thumbprint of the key the account was registered with; unknown for accounts registered before it was kept. */
+  keyThumbprint?: string;
+}
+
+export type AccountVerification = AccountCheck & { keyThumbprint?: string };
 
 export interface IssuerIdentity {
   kind: 'Issuer' | 'ClusterIssuer';
@@ -52,14 +65,16 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
     return { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
   }
 
+  const contextOf = (issuer: IssuerIdentity, spec: AcmeIssuerSpec): AcmeIssuerContext => ({
+    issuerKind: issuer.kind,
+    issuerName: issuer.name,
+    secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
+    acme: spec,
+  });
+
   return {
     async registerAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec): Promise<AccountRegistration> {
-      const ctx: AcmeIssuerContext = {
-        issuerKind: issuer.kind,
-        issuerName: issuer.name,
-        secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
-        acme: spec,
-      };
+      const ctx = contextOf(issuer, spec);
       trustIssuer(ctx.acme);
       const accountKey = await ensureAccountKey(ctx);
       const externalAccountBinding = await eabFor(ctx);
@@ -79,7 +94,27 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
         internals(client).api.accountUrl = accountUrl;
         ensureOk(await internals(client).api.apiRequest(accountUrl, { contact }), 'updating ACME account contact');
       }
-      return { accountUrl, lastRegisteredEmail: ctx.acme.email };
+      return { accountUrl, lastRegisteredEmail: ctx.acme.email, keyThumbprint: accountKeyThumbprint(accountKey) };
+    },
+
+    /**
+     * Asks the CA about the account (POST-as-GET of its URL, signed with the stored key). A key
+     * Secret that is missing or holds another key than the one registered means the account must
+     * be registered again, without asking the CA.
+     */
+    async verifyAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec, account: RegisteredAccount): Promise<AccountVerification> {
+      const ctx = contextOf(issuer, spec);
+      const ref = accountKeyRef(ctx);
+      const accountKey = await secrets.readKey(ref.namespace, ref.name, ref.key);
+      if (!accountKey) return { valid: false, reason: `the account key Secret ${ref.namespace}/${ref.name} (key ${ref.key}) is missing` };
+      const keyThumbprint = accountKeyThumbprint(accountKey);
+      if (account.keyThumbprint && account.keyThumbprint !== keyThumbprint) {
+        return { valid: false, reason: `the account key in Secret ${ref.namespace}/${ref.name} was replaced`, keyThumbprint };
+      }
+      trustIssuer(ctx.acme);
+      const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: account.url });
+      const resp = await internals(client).api.apiRequest(account.url, null);
+      return { ...accountCheckOutcome(resp), keyThumbprint };
     },
   };
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acmeFailure, describeProblem, ensureOk, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import { ACCOUNT_LEVEL, accountRejection } from '../resources/account-rejection.ts';
+import { acmeFailure, describeProblem, ensureOk, markAccountLevel, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
 
 const P = 'urn:ietf:params:acme:error:';
 const resp = (status: number, type: string | undefined, headers: Record<string, unknown> = {}, detail = 'the detail'): AcmeResponse => ({
@@ -126,3 +128,19 @@ for (const [name, status, ok, passes] of okCases) {
     else assert.throws(() => ensureOk(r, 'ctx', ok), (e: Error & { type?: string }) => e.type?.startsWith('acme:') === true);
   });
 }
+
+test('markAccountLevel: an unauthorized on newOrder becomes an account rejection, nothing else does', () => {
+  const unauthorized = acmeFailure(resp(403, 'unauthorized'), 'creating ACME order');
+  const marked = markAccountLevel(unauthorized) as ApplicationFailure;
+  assert.equal(marked.type, 'acme:unauthorized');
+  assert.equal(marked.message, unauthorized.message);
+  assert.equal(marked.nonRetryable, true);
+  assert.deepEqual(marked.details, [ACCOUNT_LEVEL]);
+  assert.equal(accountRejection(unauthorized), undefined, 'unmarked: could be a challenge or another account\'s object');
+  assert.equal(accountRejection(marked)?.type, 'acme:unauthorized');
+
+  const rejected = acmeFailure(resp(400, 'rejectedIdentifier'), 'creating ACME order');
+  assert.equal(markAccountLevel(rejected), rejected);
+  const plain = new Error('network');
+  assert.equal(markAccountLevel(plain), plain);
+});

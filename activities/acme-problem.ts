@@ -2,6 +2,7 @@
 // acme-client throws a bare Error(detail); we read the raw response so the problem type, HTTP
 // status and Retry-After survive, and Temporal's retry policy (not acme-client) does the waiting.
 import { ApplicationFailure } from '@temporalio/common';
+import { ACCOUNT_LEVEL } from '../resources/account-rejection.ts';
 
 export interface AcmeResponse {
   status: number;
@@ -58,4 +59,13 @@ export function acmeFailure(resp: AcmeResponse, context: string): ApplicationFai
 export function ensureOk(resp: AcmeResponse, context: string, ok: number[] = [200, 201]): AcmeResponse {
   if (!ok.includes(resp.status)) throw acmeFailure(resp, context);
   return resp;
+}
+
+/**
+ * Marks an `unauthorized` met on a request about nothing but the account (newOrder), so the
+ * Certificate tells it apart from a failed challenge's `unauthorized` (resources/account-rejection.ts).
+ */
+export function markAccountLevel(err: unknown): unknown {
+  if (!(err instanceof ApplicationFailure) || err.type !== 'acme:unauthorized') return err;
+  return ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: err.nonRetryable ?? undefined, details: [ACCOUNT_LEVEL] });
 }

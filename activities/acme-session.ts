@@ -7,6 +7,7 @@ import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
 
 /** What activities need to act as an issuer's ACME account. References only, no key material. */
@@ -17,6 +18,8 @@ export interface AcmeIssuerContext {
   secretNamespace: string;
   acme: AcmeIssuerSpec;
   accountUrl?: string;
+  /** RFC 7638 thumbprint of the key the account was registered with (the Issuer's status.acme.lastPrivateKeyHash). */
+  accountKeyThumbprint?: string;
 }
 
 // Temporal retries; acme-client's own retry would resend the same JWS and sleep unbounded.
@@ -71,6 +74,7 @@ export const accountKeyRef = (ctx: AcmeIssuerContext) => ({
 
 export class AcmeSessions {
   private readonly clients = new Map<string, acme.Client>();
+  private readonly thumbprints = new Map<string, string>();
 
   constructor(private readonly secrets: FileSecretStore) {}
 
@@ -89,13 +93,29 @@ export class AcmeSessions {
   async client(ctx: AcmeIssuerContext, extra: Partial<acme.ClientOptions> = {}): Promise<acme.Client> {
     trustIssuer(ctx.acme);
     const accountKey = await this.accountKey(ctx);
-    const id = [ctx.acme.server, ctx.accountUrl ?? '', sha256(accountKey), extra.externalAccountBinding?.kid ?? ''].join('|');
+    const keyHash = sha256(accountKey);
+    if (ctx.accountKeyThumbprint && ctx.accountKeyThumbprint !== this.thumbprint(keyHash, accountKey)) {
+      // Signing with the new key under the old account's URL would only earn a JWS error; the
+      // Certificate hands this to its Issuer, which registers the new key (see account-rejection.ts).
+      const ref = accountKeyRef(ctx);
+      throw ApplicationFailure.nonRetryable(
+        `the ACME account key in Secret ${ref.namespace}/${ref.name} was replaced since the account was registered`,
+        'AccountKeyChanged',
+      );
+    }
+    const id = [ctx.acme.server, ctx.accountUrl ?? '', keyHash, extra.externalAccountBinding?.kid ?? ''].join('|');
     let client = this.clients.get(id);
     if (!client) {
       client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: ctx.accountUrl, ...extra });
       this.clients.set(id, client);
     }
     return client;
+  }
+
+  private thumbprint(keyHash: string, accountKey: Buffer): string {
+    let t = this.thumbprints.get(keyHash);
+    if (!t) this.thumbprints.set(keyHash, (t = accountKeyThumbprint(accountKey)));
+    return t;
   }
 
   /** A signed POST (or POST-as-GET when payload is null) with the account URL as kid. */

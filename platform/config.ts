@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
+import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -49,6 +50,8 @@ const schema = z.object({
   ISSUANCE_BACKOFF_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.maxMs),
   ARI_RECHECK_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.minMs),
   ARI_RECHECK_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.maxMs),
+  // Issuer account recovery (a CA reset, a deactivated account, a replaced account key).
+  ACME_ACCOUNT_RECHECK_PERIOD: goDuration(DEFAULT_ISSUER_OPTIONS.accountRecheckMs),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -75,6 +78,7 @@ export type Config = {
   clusterResourceNamespace: string;
   logLevel: string;
   certificates: CertificateOptions;
+  issuers: IssuerOptions;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoff: { minMs: e.ISSUANCE_BACKOFF_MIN, maxMs: Math.max(e.ISSUANCE_BACKOFF_MIN, e.ISSUANCE_BACKOFF_MAX) },
       ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
     },
+    issuers: { accountRecheckMs: e.ACME_ACCOUNT_RECHECK_PERIOD },
   };
 }

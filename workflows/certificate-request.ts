@@ -79,6 +79,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     const message = rootMessage(err);
     cr.status.failureTime = isoSeconds(new Date());
     mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);
-    throw ApplicationFailure.nonRetryable(message, 'CertificateRequestFailed');
+    // The cause is kept: the Certificate reads the ACME problem type from it (account-rejection.ts).
+    throw ApplicationFailure.create({ message, type: 'CertificateRequestFailed', nonRetryable: true, cause: err instanceof Error ? err : undefined });
   }
 }

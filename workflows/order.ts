@@ -49,9 +49,10 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
   };
   setHandler(getOrder, () => object);
 
-  const fail = (reason: string): never => {
+  // The cause is kept: the Certificate reads the ACME problem type from it (account-rejection.ts).
+  const fail = (reason: string, cause?: unknown): never => {
     object.status = { ...object.status, state: object.status.state === 'invalid' ? 'invalid' : 'errored', reason, failureTime: isoSeconds(new Date()) };
-    throw ApplicationFailure.nonRetryable(reason, 'OrderFailed');
+    throw ApplicationFailure.create({ message: reason, type: 'OrderFailed', nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
   };
   const track = (o: AcmeOrderState) => {
     object.status.state = o.status;
@@ -78,7 +79,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     if (failed && isCancellation(failed.reason)) throw failed.reason;
     if (failed) {
       object.status.state = 'invalid';
-      fail(rootMessage(failed.reason));
+      fail(rootMessage(failed.reason), failed.reason);
     }
     const invalid = authzs.find((a) => a.status === 'invalid' || a.status === 'deactivated' as string);
     if (invalid) fail(`authorization for ${invalid.identifier.value} is ${invalid.status}`);
@@ -97,7 +98,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
       object.status.reason = 'Order cancelled: the Certificate changed or was deleted';
       throw err;
     }
-    if (!object.status.failureTime) fail(rootMessage(err));
+    if (!object.status.failureTime) fail(rootMessage(err), err);
     throw err;
   }
 }

@@ -74,7 +74,7 @@ async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<Ap
     startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.issuer, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
-      args: [{}],
+      args: [{ options: deps.config.issuers }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name),
       staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
