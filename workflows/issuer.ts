@@ -1,7 +1,8 @@
 // Issuer / ClusterIssuer: an entity workflow holding the spec and status. It registers (or
 // finds) the ACME account, with EAB when given, and keeps Ready true while the account works.
-import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { READY } from '../platform/search-attributes.ts';
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { LABELS, READY } from '../platform/search-attributes.ts';
+import { labelTerms } from '../resources/label-selector.ts';
 import { setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
 import { applyIssuer, deleteIssuer, getIssuer } from '../resources/messages.ts';
@@ -9,6 +10,7 @@ import type { IssuerObject } from '../resources/objects.ts';
 import { acme } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
+import { continueAsNewPublished, objectPublisher } from './publish.ts';
 
 export { applyIssuer, deleteIssuer, getIssuer };
 
@@ -26,12 +28,15 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   const generation = () => object?.metadata.generation ?? 0;
   // Deleting an Issuer ends its workflow; its account key Secret is kept, as in cert-manager.
   let deleted = false;
+  const publish = objectPublisher<IssuerObject>();
 
   setHandler(
     applyIssuer,
     (manifest) => {
       const applied = applyManifest(object, manifest, new Date());
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
+      if (applied.result !== 'unchanged') upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
+      publish(object);
       return applied.result;
     },
     {
@@ -51,6 +56,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       new Date(),
     );
     upsertSearchAttributes([{ key: READY, value: ready ? 'True' : 'False' }]);
+    publish(object);
   };
 
   let failures = 0;
@@ -76,7 +82,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof issuerWorkflow>({ object, registeredGeneration });
+      await continueAsNewPublished<typeof issuerWorkflow>({ object, registeredGeneration });
     }
   }
   await condition(allHandlersFinished);
