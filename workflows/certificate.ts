@@ -29,7 +29,7 @@ import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
-import { continueAsNewPublished, objectPublisher, type Publisher } from './publish.ts';
+import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
 
@@ -57,7 +57,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     (manifest) => {
       const applied = applyManifest(book.object, manifest, new Date());
       book.replaceSpec(applied.object);
-      if (applied.result !== 'unchanged') upsertSearchAttributes([{ key: LABELS, value: labelTerms(applied.object.metadata.labels) }]);
+      if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(applied.object.metadata.labels) }]);
       publishObject(book.object);
       return applied.result;
     },

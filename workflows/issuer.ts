@@ -10,7 +10,7 @@ import type { IssuerObject } from '../resources/objects.ts';
 import { acme } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
-import { continueAsNewPublished, objectPublisher } from './publish.ts';
+import { continueAsNewPublished, objectPublisher, publishesObjects } from './publish.ts';
 
 export { applyIssuer, deleteIssuer, getIssuer };
 
@@ -35,7 +35,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     (manifest) => {
       const applied = applyManifest(object, manifest, new Date());
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
-      if (applied.result !== 'unchanged') upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
+      if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
       publish(object);
       return applied.result;
     },

@@ -1,17 +1,23 @@
 // Publishes a resource's object in the workflow memo whenever it changed since the last time:
 // one memo write per change, not per workflow task, keeps histories short.
-import { continueAsNew, makeContinueAsNewFunc, upsertMemo, workflowInfo, type Workflow } from '@temporalio/workflow';
+import { continueAsNew, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo, type Workflow } from '@temporalio/workflow';
 import { OBJECT_MEMO } from '../resources/memo.ts';
 
 export interface Publisher<T> {
   (object: T | undefined): void;
 }
 
+/**
+ * Runs started before objects were published in memos replay without these commands; they keep
+ * being read with queries (api/resources/published.ts falls back to one).
+ */
+export const publishesObjects = () => patched('publish-object-memo');
+
 export function objectPublisher<T>(): Publisher<T> {
   // A run continued-as-new starts with the memo its predecessor carried over.
   let last = JSON.stringify(workflowInfo().memo?.[OBJECT_MEMO]);
   return (object) => {
-    if (object === undefined) return;
+    if (object === undefined || !publishesObjects()) return;
     const json = JSON.stringify(object);
     if (json === last) return;
     last = json;
