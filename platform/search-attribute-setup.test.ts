@@ -7,6 +7,7 @@ test('indexed value types match Temporal’s enum', () => {
   const { IndexedValueType } = proto.temporal.api.enums.v1;
   assert.equal(INDEXED_VALUE_TYPES.Keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
   assert.equal(INDEXED_VALUE_TYPES.Datetime, IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+  assert.equal(INDEXED_VALUE_TYPES.KeywordList, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
 });
 
 test('the missing-attributes message gives one CLI command per type and the Cloud form', () => {

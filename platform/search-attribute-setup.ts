@@ -8,7 +8,7 @@ import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 
 type Connection = Pick<FullConnection, 'operatorService'>;
 // temporal.api.enums.v1.IndexedValueType (the proto package is only a dev dependency).
-export const INDEXED_VALUE_TYPES = { Keyword: 2, Datetime: 6 } as const;
+export const INDEXED_VALUE_TYPES = { Keyword: 2, Datetime: 6, KeywordList: 7 } as const;
 
 // gRPC status codes the operator service answers with.
 const ALREADY_EXISTS = 6;

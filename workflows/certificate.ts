@@ -7,7 +7,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   executeChild,
   isCancellation,
   setCurrentDetails,
@@ -17,8 +16,9 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../activities/certificate-secret.ts';
 import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
+import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
@@ -31,6 +31,7 @@ import { certificateRequestWorkflow, type CertificateRequestInput } from './cert
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
 import { reportAccountRejection } from './issuer-account-report.ts';
+import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
 
@@ -57,12 +58,16 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   let deletion: { deleteSecret: boolean } | undefined;
   let failedGeneration = input.failedGeneration;
   let accountReport = input.accountReport;
+  const publishObject = objectPublisher<CertificateObject>();
+  const publish = (b: CertificateStatusBook) => publishStatus(b, publishObject);
 
   setHandler(
     applyCertificate,
     (manifest) => {
       const applied = applyManifest(book.object, manifest, new Date());
       book.replaceSpec(applied.object);
+      if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(applied.object.metadata.labels) }]);
+      publishObject(book.object);
       return applied.result;
     },
     {
@@ -136,7 +141,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const wasForced = forced;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
-    const outcome = await issueUnlessInterrupted(book, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
+    const outcome = await issueUnlessInterrupted(book, publish, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
     failedGeneration = outcome.kind === 'failed' ? generation : undefined;
     publish(book);
     if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
@@ -157,7 +162,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
 
   async function restart(): Promise<never> {
     await condition(allHandlersFinished);
-    return continueAsNew<typeof certificateWorkflow>({ object: book.object, options, failedGeneration, forced, accountReport });
+    return continueAsNewPublished<typeof certificateWorkflow>({ object: book.object, options, failedGeneration, forced, accountReport });
   }
 }
 
@@ -186,6 +191,7 @@ async function checkRenewalInfo(
 // cancels the CertificateRequest, its Order and Challenges, and they clean up after themselves.
 async function issueUnlessInterrupted(
   book: CertificateStatusBook,
+  publish: (book: CertificateStatusBook) => void,
   reason: IssueReason,
   request: RequestExtras,
   interrupted: () => boolean,
@@ -195,7 +201,7 @@ async function issueUnlessInterrupted(
   const watch = new CancellationScope();
   void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
   try {
-    await work.run(() => issue(book, reason, request));
+    await work.run(() => issue(book, publish, reason, request));
     return { kind: 'issued' };
   } catch (err) {
     if (isCancellation(err)) {
@@ -218,7 +224,7 @@ const failedMessage = (cause: string) => `The certificate request has failed to 
 
 type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
-async function issue(book: CertificateStatusBook, reason: IssueReason, extras: RequestExtras): Promise<void> {
+async function issue(book: CertificateStatusBook, publish: (book: CertificateStatusBook) => void, reason: IssueReason, extras: RequestExtras): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -234,15 +240,16 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, extras: R
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
-    typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
+    typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef, labels),
   });
   book.requestFinished();
   const stored = await local.storeCertificate(ref, { ...issued, issuerRef: spec.issuerRef, spec });
   book.issued(revision, stored);
 }
 
-function publish(book: CertificateStatusBook): void {
+function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>): void {
   const cert = book.object!;
+  publishObject(cert);
   const ready = cert.status.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   upsertSearchAttributes([
     { key: READY, value: ready },

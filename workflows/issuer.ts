@@ -3,8 +3,9 @@
 // it verifies the account periodically and whenever a Certificate reports that the CA rejected
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
-import { ApplicationFailure, condition, continueAsNew, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { READY } from '../platform/search-attributes.ts';
+import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { LABELS, READY } from '../platform/search-attributes.ts';
+import { labelTerms } from '../resources/label-selector.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
 import { conditionIs, setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
@@ -14,6 +15,7 @@ import type { IssuerObject } from '../resources/objects.ts';
 import { acme } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
+import { continueAsNewPublished, objectPublisher, publishesObjects } from './publish.ts';
 
 export { accountRejected, applyIssuer, deleteIssuer, getIssuer };
 
@@ -54,6 +56,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   let deleted = false;
   // An apply while not Ready retries at once rather than at the next backoff step.
   let retryNow = false;
+  const publish = objectPublisher<IssuerObject>();
 
   setHandler(
     applyIssuer,
@@ -61,6 +64,8 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       const applied = applyManifest(object, manifest, new Date());
       if (object && !conditionIs(object.status.conditions, 'Ready', 'True') && patched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
+      if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
+      publish(object);
       return applied.result;
     },
     {
@@ -88,6 +93,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       new Date(),
     );
     upsertSearchAttributes([{ key: READY, value: ready ? 'True' : 'False' }]);
+    publish(object);
   };
   const mustRegister = () => registeredGeneration !== generation() || !object?.status.acme?.uri;
   const due = () => deleted || (object !== undefined && (mustRegister() || verify !== undefined || retryNow));
@@ -161,7 +167,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof issuerWorkflow>({ object, registeredGeneration, options, verify, nextAccountCheck, reregistering });
+      await continueAsNewPublished<typeof issuerWorkflow>({ object, registeredGeneration, options, verify, nextAccountCheck, reregistering });
     }
   }
   await condition(allHandlersFinished);

@@ -76,7 +76,7 @@ async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<Ap
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ options: deps.config.issuers }],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name),
+      typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name, undefined, m.metadata.labels),
       staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
     }),
   });
@@ -92,7 +92,7 @@ async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): 
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ options: deps.config.certificates }],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef),
+      typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef, m.metadata.labels),
       staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
     }),
   });
