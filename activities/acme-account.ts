@@ -6,7 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
 import { ensureOk } from './acme-problem.ts';
-import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
+import type { AcmeHttp } from './acme-http.ts';
+import { type AcmeIssuerContext, accountKeyRef, internals } from './acme-session.ts';
 
 export interface AccountRegistration {
   accountUrl: string;
@@ -19,7 +20,7 @@ export interface IssuerIdentity {
   name: string;
 }
 
-export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string) {
+export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string, http: AcmeHttp) {
   async function ensureAccountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
     const ref = accountKeyRef(ctx);
     const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
@@ -60,25 +61,28 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
         secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
         acme: spec,
       };
-      trustIssuer(ctx.acme);
       const accountKey = await ensureAccountKey(ctx);
       const externalAccountBinding = await eabFor(ctx);
       const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, externalAccountBinding });
       const contact = ctx.acme.email ? [`mailto:${ctx.acme.email}`] : [];
-      const resp = ensureOk(
-        await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
-          includeJwsKid: false,
-          includeExternalAccountBinding: Boolean(externalAccountBinding),
-        }),
-        'registering ACME account',
-      );
-      const accountUrl = resp.headers.location;
-      if (typeof accountUrl !== 'string') throw new Error('ACME server returned no account URL (Location header)');
-      const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
-      if (current !== contact.join(',')) {
-        internals(client).api.accountUrl = accountUrl;
-        ensureOk(await internals(client).api.apiRequest(accountUrl, { contact }), 'updating ACME account contact');
-      }
+      // Every request under this issuer's own trust, policy and deadline (acme-http.ts).
+      const accountUrl = await http.run(ctx.acme, async () => {
+        const resp = ensureOk(
+          await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
+            includeJwsKid: false,
+            includeExternalAccountBinding: Boolean(externalAccountBinding),
+          }),
+          'registering ACME account',
+        );
+        const url = resp.headers.location;
+        if (typeof url !== 'string') throw new Error('ACME server returned no account URL (Location header)');
+        const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
+        if (current !== contact.join(',')) {
+          internals(client).api.accountUrl = url;
+          ensureOk(await internals(client).api.apiRequest(url, { contact }), 'updating ACME account contact');
+        }
+        return url;
+      });
       return { accountUrl, lastRegisteredEmail: ctx.acme.email };
     },
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
+import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -22,6 +23,16 @@ const goDuration = (fallbackMs: number) =>
       }
       return ms;
     });
+
+const cidrList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const parsed = parseCidrList(v);
+    if (parsed.ok) return parsed.cidrs;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -49,6 +60,11 @@ const schema = z.object({
   ISSUANCE_BACKOFF_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.maxMs),
   ARI_RECHECK_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.minMs),
   ARI_RECHECK_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.maxMs),
+  // Outbound safety (what the worker sends to ACME servers).
+  OUTBOUND_DENY_CIDRS: cidrList,
+  OUTBOUND_ALLOW_CIDRS: cidrList,
+  ACME_HTTP_TIMEOUT: goDuration(15_000),
+  ACME_NAMESERVERS: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -75,7 +91,17 @@ export type Config = {
   clusterResourceNamespace: string;
   logLevel: string;
   certificates: CertificateOptions;
+  outbound: OutboundOptions;
 };
+
+/** How the API and the worker reach ACME servers (and which ones they refuse). */
+export interface OutboundOptions {
+  policy: OutboundPolicy;
+  /** Every ACME HTTP request ends after this long: connect, TLS, and the whole answer. */
+  acmeHttpTimeoutMs: number;
+  /** `host:port` DNS servers for ACME server names; empty = the system resolver. */
+  nameservers: string[];
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -114,5 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoff: { minMs: e.ISSUANCE_BACKOFF_MIN, maxMs: Math.max(e.ISSUANCE_BACKOFF_MIN, e.ISSUANCE_BACKOFF_MAX) },
       ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
     },
+    outbound: {
+      policy: { deny: e.OUTBOUND_DENY_CIDRS, allow: e.OUTBOUND_ALLOW_CIDRS },
+      acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,
+      nameservers: commaList(e.ACME_NAMESERVERS),
+    },
   };
+}
+
+function commaList(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
