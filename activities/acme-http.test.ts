@@ -166,6 +166,26 @@ describe('ACME requests through AcmeHttp', () => {
     assert.equal(redirectTargetHits, before);
   });
 
+  test('once calls to a server hang, new calls to it fail at once with a delayed retry; other servers unaffected', async () => {
+    const client = new AcmeHttp(options({ timeoutMs: 3500 }));
+    const spec = { server: blackHoleUrl, skipTLSVerify: true };
+    const hanging = Array.from({ length: 4 }, () => failureOf(client.run(spec, () => acme.axios.get(blackHoleUrl))));
+    await new Promise((r) => setTimeout(r, 2200));
+    const started = Date.now();
+    const shed = await failureOf(client.run(spec, () => acme.axios.get(blackHoleUrl)));
+    assert.ok(Date.now() - started < 200, 'shed without waiting');
+    assert.equal(shed.type, 'AcmeServerUnresponsive');
+    assert.equal(shed.nonRetryable, false);
+    assert.ok(Number(shed.nextRetryDelay) >= 2000, 'the retry waits on a timer (past localRetryThreshold)');
+    assert.match(shed.message, /has 4 requests unanswered for over 2s/);
+    const healthy = await client.run({ server: `${origin}/dir`, skipTLSVerify: true }, () => acme.axios.get(`${origin}/dir`));
+    assert.equal(healthy.status, 200);
+    for (const err of await Promise.all(hanging)) assert.equal(err.type, 'AcmeTimeout');
+    // Answered (here: timed out) calls no longer count.
+    const again = await failureOf(client.run(spec, () => acme.axios.get(blackHoleUrl)));
+    assert.equal(again.type, 'AcmeTimeout');
+  });
+
   test('a CA that accepts and never answers ends in a retryable timeout, on time', async () => {
     const client = new AcmeHttp(options({ timeoutMs: 400 }));
     const started = Date.now();

@@ -16,6 +16,7 @@ import { guardedLookup, OutboundRefusedError, refusalMessage } from '../platform
 import { bareHost, hostRefusal, type OutboundPolicy } from '../resources/outbound-policy.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
 import { clip } from './acme-problem.ts';
+import { Bulkhead, DEFAULT_BULKHEAD } from './acme-bulkhead.ts';
 
 export type AcmeTrustSpec = Pick<AcmeIssuerSpec, 'server' | 'caBundle' | 'skipTLSVerify'>;
 
@@ -79,11 +80,14 @@ acme.axios.interceptors.response.use(undefined, (error: NetError & { response?: 
   handlers.unshift(handlers.pop());
 }
 
+const SHED_RETRY_DELAY_MS = 5_000;
+
 // Keeps recently used agents; an evicted agent closes its idle keep-alive sockets.
 const MAX_AGENTS = 64;
 
 export class AcmeHttp {
   private readonly agents = new Map<string, Agents>();
+  private readonly bulkhead = new Bulkhead();
 
   constructor(private readonly options: OutboundOptions) {}
 
@@ -121,11 +125,22 @@ export class AcmeHttp {
   /** Runs fn with every ACME request it makes bound to this issuer's trust, policy and deadline. */
   async run<T>(spec: AcmeTrustSpec, fn: () => Promise<T>): Promise<T> {
     const origin = new URL(spec.server).origin;
+    const release = this.bulkhead.enter(origin);
+    if (!release) {
+      throw ApplicationFailure.create({
+        type: 'AcmeServerUnresponsive',
+        message: `ACME server ${origin} has ${this.bulkhead.stuck(origin)} requests unanswered for over ${DEFAULT_BULKHEAD.stuckAfterMs / 1000}s; not sending more until it answers`,
+        // Longer than the local retry threshold: the retry waits on a timer, not in a task slot.
+        nextRetryDelay: SHED_RETRY_DELAY_MS,
+      });
+    }
     const route: Route = { agents: this.agentsFor(spec), origin, policy: this.options.policy, timeoutMs: this.options.acmeHttpTimeoutMs, cancelled: activityCancellation() };
     try {
       return await als.run(route, fn);
     } catch (err) {
       throw networkFailure(err, origin, this.options.acmeHttpTimeoutMs, route.cancelled);
+    } finally {
+      release();
     }
   }
 }

@@ -16,6 +16,17 @@ export const acme = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 });
 
+/**
+ * ACME account registration. The Issuer workflow retries it on its own timer and shows every
+ * failure in its Ready condition, so a CA that does not answer is reported after two attempts
+ * (each bounded by ACME_HTTP_TIMEOUT per request) instead of after the ten of `acme`.
+ */
+export const account = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1m',
+  localRetryThreshold: '2s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 },
+});
+
 /** Reading and writing the secret store, key generation. */
 export const local = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2m',

@@ -6,7 +6,7 @@ import { setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
 import { applyIssuer, deleteIssuer, getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
-import { acme } from './activities.ts';
+import { account as accountActivity } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
 
@@ -60,7 +60,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     const attempted = generation();
     const { kind, metadata, spec } = object!;
     try {
-      const account = await acme.registerAcmeAccount({ kind, namespace: metadata.namespace, name: metadata.name }, spec.acme);
+      const account = await accountActivity.registerAcmeAccount({ kind, namespace: metadata.namespace, name: metadata.name }, spec.acme);
       if (attempted === generation()) {
         object!.status.acme = { uri: account.accountUrl, lastRegisteredEmail: account.lastRegisteredEmail };
         setReady(true, 'ACMEAccountRegistered', 'The ACME account was registered with the ACME server');
