@@ -1,11 +1,11 @@
 // Registers (or finds) the issuer's ACME account. The account key and EAB HMAC key are read from
 // the secret store here, inside the worker; only the account URL goes back to the workflow.
-import { generateKeyPairSync } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
 import { ensureOk } from './acme-problem.ts';
+import { generatePrivateKey } from './private-key.ts';
 import type { AcmeHttp } from './acme-http.ts';
 import { type AcmeIssuerContext, accountKeyRef, internals } from './acme-session.ts';
 
@@ -32,7 +32,8 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
       );
     }
     // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Async and through the key generation slots: a sync generation blocks the event loop.
+    const privateKey = await generatePrivateKey({ algorithm: 'RSA', size: 2048 });
     const pem = Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
     await secrets.write(ref.namespace, ref.name, { [ref.key]: pem });
     // Re-read: if a concurrent attempt won the race, use the key it stored.
