@@ -8,6 +8,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { freePort } from '../platform/ports.ts';
 import { listenerCert } from './support/pebble.ts';
 import { seedManifests, startTestEnv, waitFor, waitReady, type TestEnv } from './support/env.ts';
 import { applyResults, certificateYaml, condition, mustGetCertificate, sleep } from './support/lifecycle-helpers.ts';
@@ -75,6 +76,22 @@ describe('outbound safety', () => {
     assert.deepEqual(ids.filter((id) => id.includes(`/${ns}/`)), [], 'no workflow started');
     const secrets = await fs.readdir(path.join(env.config.dataDir, 'secrets', ns)).catch(() => [] as string[]);
     assert.deepEqual(secrets, [], 'no Secret of the refused requests was written');
+  });
+
+  test('a name whose DNS answer turns into a metadata address after the apply is refused at connect time', async () => {
+    const ns = 'rebind';
+    // challtestsrv answers 127.0.0.1 for any name: the apply passes; nothing listens on the port yet.
+    const server = `https://rebind.test:${await freePort()}/dir`;
+    await applyResults(env, issuerDocs(ns, 'ca', { server, caBundle: undefined, skipTLSVerify: true }));
+    const first = await waitIssuer(ns, 'ca', 'False');
+    assert.match(first.message, /ECONNREFUSED|connect/i, first.message);
+    const added = await fetch(`${env.pebble.challtestsrvUrl}/add-a`, { method: 'POST', body: JSON.stringify({ host: 'rebind.test', addresses: ['169.254.169.254'] }) });
+    assert.equal(added.status, 200);
+    const refused = await waitFor('the next registration attempt to be refused', async () => {
+      const c = await issuerReady(ns, 'ca');
+      return c && /resolves to 169\.254\.169\.254/.test(c.message) ? c : undefined;
+    }, 60_000, 250);
+    assert.match(refused.message, /ACME server rebind\.test resolves to 169\.254\.169\.254: 169\.254\.169\.254 is a link-local or cloud metadata address; refused/);
   });
 
   test('each Issuer keeps its own TLS trust beside another Issuer of the same CA origin', async () => {
