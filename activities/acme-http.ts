@@ -59,7 +59,8 @@ acme.axios.interceptors.request.use((config) => {
   config.maxContentLength = MAX_RESPONSE_BYTES;
   config.timeout = route.timeoutMs;
   const deadline = AbortSignal.timeout(route.timeoutMs);
-  config.signal = route.cancelled ? AbortSignal.any([deadline, route.cancelled]) : deadline;
+  // AbortSignal.any is Node >= 20.3; without it the deadline alone still bounds the request.
+  config.signal = route.cancelled && typeof AbortSignal.any === 'function' ? AbortSignal.any([deadline, route.cancelled]) : deadline;
   return config;
 });
 
