@@ -1,7 +1,6 @@
 // Registers (or finds) and verifies the issuer's ACME account. The account key and EAB HMAC key
 // are read from the secret store here, inside the worker; only the account URL and the key's
 // public thumbprint go back to the workflow.
-import { generateKeyPairSync } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
@@ -9,7 +8,9 @@ import type { AcmeIssuerSpec } from '../resources/types.ts';
 import { accountCheckOutcome, type AccountCheck } from './acme-account-check.ts';
 import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { ensureOk } from './acme-problem.ts';
-import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
+import { generatePrivateKey } from './private-key.ts';
+import type { AcmeHttp } from './acme-http.ts';
+import { type AcmeIssuerContext, accountKeyRef, internals } from './acme-session.ts';
 
 export interface AccountRegistration {
   accountUrl: string;
@@ -32,7 +33,7 @@ export interface IssuerIdentity {
   name: string;
 }
 
-export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string) {
+export function accountActivities(secrets: FileSecretStore, clusterResourceNamespace: string, http: AcmeHttp) {
   async function ensureAccountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
     const ref = accountKeyRef(ctx);
     const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
@@ -44,7 +45,8 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
       );
     }
     // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Async and through the key generation slots: a sync generation blocks the event loop.
+    const privateKey = await generatePrivateKey({ algorithm: 'RSA', size: 2048 });
     const pem = Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
     await secrets.write(ref.namespace, ref.name, { [ref.key]: pem });
     // Re-read: if a concurrent attempt won the race, use the key it stored.
@@ -75,25 +77,28 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
   return {
     async registerAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec): Promise<AccountRegistration> {
       const ctx = contextOf(issuer, spec);
-      trustIssuer(ctx.acme);
       const accountKey = await ensureAccountKey(ctx);
       const externalAccountBinding = await eabFor(ctx);
       const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, externalAccountBinding });
       const contact = ctx.acme.email ? [`mailto:${ctx.acme.email}`] : [];
-      const resp = ensureOk(
-        await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
-          includeJwsKid: false,
-          includeExternalAccountBinding: Boolean(externalAccountBinding),
-        }),
-        'registering ACME account',
-      );
-      const accountUrl = resp.headers.location;
-      if (typeof accountUrl !== 'string') throw new Error('ACME server returned no account URL (Location header)');
-      const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
-      if (current !== contact.join(',')) {
-        internals(client).api.accountUrl = accountUrl;
-        ensureOk(await internals(client).api.apiRequest(accountUrl, { contact }), 'updating ACME account contact');
-      }
+      // Every request under this issuer's own trust, policy and deadline (acme-http.ts).
+      const accountUrl = await http.run(ctx.acme, async () => {
+        const resp = ensureOk(
+          await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
+            includeJwsKid: false,
+            includeExternalAccountBinding: Boolean(externalAccountBinding),
+          }),
+          'registering ACME account',
+        );
+        const url = resp.headers.location;
+        if (typeof url !== 'string') throw new Error('ACME server returned no account URL (Location header)');
+        const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
+        if (current !== contact.join(',')) {
+          internals(client).api.accountUrl = url;
+          ensureOk(await internals(client).api.apiRequest(url, { contact }), 'updating ACME account contact');
+        }
+        return url;
+      });
       return { accountUrl, lastRegisteredEmail: ctx.acme.email, keyThumbprint: accountKeyThumbprint(accountKey) };
     },
 
@@ -111,9 +116,8 @@ export function accountActivities(secrets: FileSecretStore, clusterResourceNames
       if (account.keyThumbprint && account.keyThumbprint !== keyThumbprint) {
         return { valid: false, reason: `the account key in Secret ${ref.namespace}/${ref.name} was replaced`, keyThumbprint };
       }
-      trustIssuer(ctx.acme);
       const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: account.url });
-      const resp = await internals(client).api.apiRequest(account.url, null);
+      const resp = await http.run(ctx.acme, () => internals(client).api.apiRequest(account.url, null));
       return { ...accountCheckOutcome(resp), keyThumbprint };
     },
   };

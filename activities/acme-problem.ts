@@ -24,11 +24,31 @@ export function problemType(data: unknown): string | undefined {
   return typeof type === 'string' ? type.replace(PREFIX, '') : undefined;
 }
 
+/** How much of a server's text an error quotes: enough to read the problem, not a whole page. */
+export const QUOTE_LIMIT = 300;
+
+/** `text` cut to `max` characters, with "…" when something was cut. */
+export function clip(text: string, max = QUOTE_LIMIT): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function describeProblem(resp: AcmeResponse): string {
-  const p = (resp.data ?? {}) as Problem;
+  const p = (isObject(resp.data) ? resp.data : {}) as Problem;
   const type = problemType(p) ?? 'error';
-  const subs = (p.subproblems ?? []).map((s) => `${s.identifier?.value ?? ''}: ${s.detail ?? problemType(s) ?? ''}`);
-  return `${resp.status} ${type}: ${p.detail ?? JSON.stringify(resp.data)}${subs.length ? ` (${subs.join('; ')})` : ''}`;
+  const subs = (Array.isArray(p.subproblems) ? p.subproblems : []).map((s) => `${s.identifier?.value ?? ''}: ${s.detail ?? problemType(s) ?? ''}`);
+  const detail = typeof p.detail === 'string' ? p.detail : quoteBody(resp.data);
+  return `${resp.status} ${type}: ${clip(`${detail}${subs.length ? ` (${subs.join('; ')})` : ''}`)}`;
+}
+
+function isObject(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
+/** A body of any shape as short text (strings as they are: HTML or plain text from a non-ACME server). */
+function quoteBody(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8', 0, QUOTE_LIMIT + 1);
+  return JSON.stringify(data) ?? String(data);
 }
 
 /** Seconds or HTTP-date, as RFC 9110 allows; undefined when absent or unparseable. */

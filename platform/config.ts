@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
+import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -23,6 +24,16 @@ const goDuration = (fallbackMs: number) =>
       }
       return ms;
     });
+
+const cidrList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const parsed = parseCidrList(v);
+    if (parsed.ok) return parsed.cidrs;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -52,6 +63,11 @@ const schema = z.object({
   ARI_RECHECK_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.maxMs),
   // Issuer account recovery (a CA reset, a deactivated account, a replaced account key).
   ACME_ACCOUNT_RECHECK_PERIOD: goDuration(DEFAULT_ISSUER_OPTIONS.accountRecheckMs),
+  // Outbound safety (what the worker sends to ACME servers).
+  OUTBOUND_DENY_CIDRS: cidrList,
+  OUTBOUND_ALLOW_CIDRS: cidrList,
+  ACME_HTTP_TIMEOUT: goDuration(15_000),
+  ACME_NAMESERVERS: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -79,7 +95,17 @@ export type Config = {
   logLevel: string;
   certificates: CertificateOptions;
   issuers: IssuerOptions;
+  outbound: OutboundOptions;
 };
+
+/** How the API and the worker reach ACME servers (and which ones they refuse). */
+export interface OutboundOptions {
+  policy: OutboundPolicy;
+  /** Every ACME HTTP request ends after this long: connect, TLS, and the whole answer. */
+  acmeHttpTimeoutMs: number;
+  /** `host:port` DNS servers for ACME server names; empty = the system resolver. */
+  nameservers: string[];
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -119,5 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
     },
     issuers: { accountRecheckMs: e.ACME_ACCOUNT_RECHECK_PERIOD },
+    outbound: {
+      policy: { deny: e.OUTBOUND_DENY_CIDRS, allow: e.OUTBOUND_ALLOW_CIDRS },
+      acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,
+      nameservers: commaList(e.ACME_NAMESERVERS),
+    },
   };
+}
+
+function commaList(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -1,5 +1,6 @@
 // Validators for free-form string formats, in the same "reason or undefined" style as names.ts.
 import { isIP } from 'node:net';
+import { hostRefusal } from './outbound-policy.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -10,6 +11,17 @@ export function emailError(s: string): string | undefined {
 export function httpUrlError(s: string): string | undefined {
   const protocol = URL.canParse(s) ? new URL(s).protocol : '';
   return protocol === 'https:' || protocol === 'http:' ? undefined : 'must be an http or https URL';
+}
+
+/**
+ * An ACME directory URL the worker may fetch: http(s), and not a link-local or cloud metadata
+ * address or name (the configurable lists and DNS answers are checked by the API and at connect).
+ */
+export function acmeServerError(s: string): string | undefined {
+  const urlError = httpUrlError(s);
+  if (urlError) return urlError;
+  const refusal = hostRefusal(new URL(s).hostname);
+  return refusal ? `ACME server refused: ${refusal}` : undefined;
 }
 
 export function ipAddressError(s: string): string | undefined {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { AcmeSolver, IssuerManifest } from './types.ts';
 import { dns1123SubdomainError, secretKeyError } from './names.ts';
-import { caBundleError, emailError, httpUrlError } from './formats.ts';
+import { acmeServerError, caBundleError, emailError } from './formats.ts';
 import { always, checkedString, isRecord, notSupported, report, stringList, stringMap } from './field-checks.ts';
 import { clusterMetadata, namespacedMetadata } from './metadata-schema.ts';
 
@@ -27,7 +27,7 @@ const solver = z
   .transform((s): AcmeSolver => ({ ...(s.selector && { selector: s.selector }), ...(s.http01 && { http01: s.http01 }) }));
 
 const acme = z.strictObject({
-  server: checkedString(httpUrlError),
+  server: checkedString(acmeServerError),
   email: checkedString(emailError).optional(),
   privateKeySecretRef: z.strictObject({ name: checkedString(dns1123SubdomainError), key: checkedString(secretKeyError).optional() }),
   externalAccountBinding: externalAccountBinding.optional(),

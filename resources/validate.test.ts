@@ -67,6 +67,12 @@ const invalid: Array<{ name: string; doc: unknown; field: string; message?: RegE
   { name: 'empty issuer spec', doc: issuer({}, { spec: {} }), field: 'spec' },
   { name: 'missing ACME server', doc: issuer({ server: undefined }), field: 'spec.acme.server', message: /^Required value$/ },
   { name: 'non-HTTP ACME server', doc: issuer({ server: 'ftp://acme.example' }), field: 'spec.acme.server' },
+  { name: 'ACME server at the metadata IP', doc: issuer({ server: 'http://169.254.169.254/latest/meta-data/' }), field: 'spec.acme.server', message: /link-local or cloud metadata/ },
+  { name: 'ACME server at the metadata IP in decimal', doc: issuer({ server: 'http://2852039166/dir' }), field: 'spec.acme.server', message: /169\.254\.169\.254/ },
+  { name: 'ACME server at an IPv6 link-local address', doc: issuer({ server: 'https://[fe80::1]:14000/dir' }), field: 'spec.acme.server', message: /link-local/ },
+  { name: 'ACME server at the AWS IPv6 metadata address', doc: issuer({ server: 'http://[fd00:ec2::254]/' }), field: 'spec.acme.server', message: /metadata/ },
+  { name: 'ACME server at the Alibaba metadata address', doc: issuer({ server: 'http://100.100.100.200/latest/meta-data/' }), field: 'spec.acme.server', message: /metadata/ },
+  { name: 'ACME server at a metadata host name', doc: issuer({ server: 'http://Metadata.Google.Internal./computeMetadata/v1/' }), field: 'spec.acme.server', message: /metadata endpoint/ },
   { name: 'bad ACME email', doc: issuer({ email: 'ops at example.com' }), field: 'spec.acme.email' },
   { name: 'caBundle that is not PEM', doc: issuer({ caBundle: Buffer.from('hello').toString('base64') }), field: 'spec.acme.caBundle', message: /base64 of PEM/ },
   { name: 'EAB without keyID', doc: issuer({ externalAccountBinding: { keySecretRef: { name: 'eab', key: 'secret' } } }), field: 'spec.acme.externalAccountBinding.keyID' },
@@ -89,6 +95,16 @@ for (const c of invalid) {
 }
 
 const valid: Array<{ name: string; doc: unknown; check: (m: any) => void }> = [
+  {
+    name: 'ACME servers on loopback and private addresses stay allowed (internal CAs, Pebble)',
+    doc: issuer({ server: 'https://127.0.0.1:14000/dir' }),
+    check: (m: IssuerManifest) => assert.equal(m.spec.acme.server, 'https://127.0.0.1:14000/dir'),
+  },
+  {
+    name: 'ACME server on a private IPv6 address',
+    doc: issuer({ server: 'https://[fd12::5]/acme/directory' }),
+    check: (m: IssuerManifest) => assert.equal(m.spec.acme.server, 'https://[fd12::5]/acme/directory'),
+  },
   {
     name: 'minimal Certificate gets cert-manager defaults',
     doc: cert(),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as acmeClient from 'acme-client';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
-import { trustIssuer } from '../activities/acme-session.ts';
+import { AcmeHttp } from '../activities/acme-http.ts';
 import { seedManifests, startTestEnv, waitFor, waitReady, type TestEnv } from './support/env.ts';
 import {
   applyResults,
@@ -54,9 +54,10 @@ function accountKeySecretYaml(ns: string): string {
 async function deactivateAccount(env: TestEnv, ns: string, accountUrl: string): Promise<void> {
   const accountKey = await fs.readFile(path.join(env.config.dataDir, 'secrets', ns, 'pebble-account-key', 'tls.key'));
   // The worker's TLS trust for Pebble (its listener CA), which acme-client's requests go through.
-  trustIssuer({ server: env.pebble.directoryUrl, caBundle: Buffer.from(env.pebble.tlsCaPem).toString('base64'), privateKeySecretRef: { name: 'pebble-account-key' }, solvers: [] });
+  const http = new AcmeHttp(env.config.outbound);
   const client = new acmeClient.Client({ directoryUrl: env.pebble.directoryUrl, accountKey, accountUrl });
-  const account = await client.updateAccount({ status: 'deactivated' });
+  const trust = { server: env.pebble.directoryUrl, caBundle: Buffer.from(env.pebble.tlsCaPem).toString('base64') };
+  const account = await http.run(trust, () => client.updateAccount({ status: 'deactivated' }));
   assert.equal(account.status, 'deactivated');
 }
 

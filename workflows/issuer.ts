@@ -12,7 +12,7 @@ import { issuerWorkflowId } from '../resources/ids.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
 import { accountRejected, applyIssuer, deleteIssuer, getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
-import { acme } from './activities.ts';
+import { account as accountActivity } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
 import { continueAsNewPublished, objectPublisher, publishesObjects } from './publish.ts';
@@ -119,7 +119,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     retryNow = false;
     try {
       if (registering) {
-        const account = await acme.registerAcmeAccount(identity, spec.acme);
+        const account = await accountActivity.registerAcmeAccount(identity, spec.acme);
         if (attempted === generation()) {
           const previous = object!.status.acme?.uri;
           object!.status.acme = { uri: account.accountUrl, lastRegisteredEmail: account.lastRegisteredEmail, lastPrivateKeyHash: account.keyThumbprint };
@@ -136,7 +136,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
         }
       } else {
         const { uri, lastPrivateKeyHash } = object!.status.acme!;
-        const check = await acme.verifyAcmeAccount(identity, spec.acme, { url: uri!, keyThumbprint: lastPrivateKeyHash });
+        const check = await accountActivity.verifyAcmeAccount(identity, spec.acme, { url: uri!, keyThumbprint: lastPrivateKeyHash });
         if (attempted !== generation()) {
           // The spec changed meanwhile: registered anew at the top of the loop.
         } else if (check.valid) {

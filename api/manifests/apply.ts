@@ -11,6 +11,7 @@ import type { CertificateManifest, IssuerManifest, Manifest, SecretManifest } fr
 import { validateManifests } from '../../resources/validate.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
+import { outboundCauses, outboundMessage } from './outbound-check.ts';
 
 export interface AppliedItem {
   apiVersion: string;
@@ -29,6 +30,8 @@ export function applyRoutes(deps: ApiDeps) {
     if (!parsed.ok) return statusResponse(c, badRequestStatus(parsed.message));
     const validated = validateManifests(parsed.docs);
     if (!validated.ok) return statusResponse(c, invalidStatus(validated.message, validated.causes));
+    const refused = await outboundCauses(validated.manifests, deps.config.outbound);
+    if (refused.length) return statusResponse(c, invalidStatus(outboundMessage(refused), refused));
     const ordered = [...validated.manifests].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
     const items: AppliedItem[] = [];
     try {

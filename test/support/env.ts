@@ -63,6 +63,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     HTTP01_PORT: String(http01Port),
     TEMPORAL_ADDRESS: temporal.address,
     SELF_CHECK_NAMESERVERS: pebble.dnsServer,
+    ACME_NAMESERVERS: pebble.dnsServer,
     SELF_CHECK_HTTP_PORT: String(http01Port),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...opts.config,
