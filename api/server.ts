@@ -1,7 +1,9 @@
-// Serves the API on PORT and the HTTP-01 responder on HTTP01_PORT.
+// Serves the API on HOST:PORT and the HTTP-01 responder, a separate listener that serves only
+// challenge tokens, on HTTP01_HOST:HTTP01_PORT (the CA must reach it; the API need not).
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { bindDecision } from './auth/bind-policy.ts';
 import type { ApiDeps } from './deps.ts';
 import { http01App } from './http01/responder.ts';
 
@@ -22,10 +24,13 @@ const close = (s: ServerType) => new Promise<void>((resolve) => s.close(() => re
 
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const { config, log } = deps;
+  const bind = bindDecision({ host: config.host, ...config.api });
+  if (!bind.ok) throw new Error(bind.message);
+  log[bind.level](bind.message);
   const api = await listen(createApp(deps).fetch, config.port, config.host);
   let responder: ServerType | undefined;
   try {
-    responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.host);
+    responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.http01Host);
   } catch (err) {
     // Keep the API up (manifests, reads) but say plainly that ACME HTTP-01 cannot work.
     log.error(
