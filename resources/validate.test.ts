@@ -215,7 +215,7 @@ spec:
   issuerRef:
     name: digicert
 `;
-  const parsed = parseManifestBody(body, 'application/yaml');
+  const parsed = parseManifestBody(body, 'yaml');
   assert.ok(parsed.ok);
   const result = validateManifests(parsed.docs);
   assert.ok(result.ok, result.ok ? '' : result.message);
