@@ -24,9 +24,9 @@ const close = (s: ServerType) => new Promise<void>((resolve) => s.close(() => re
 
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const { config, log } = deps;
+  // The entry points say this (and exit) before dialling Temporal; here it only guards other callers.
   const bind = bindDecision({ host: config.host, ...config.api });
   if (!bind.ok) throw new Error(bind.message);
-  log[bind.level](bind.message);
   const api = await listen(createApp(deps).fetch, config.port, config.host);
   let responder: ServerType | undefined;
   try {
