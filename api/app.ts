@@ -19,7 +19,9 @@ export function createApp(deps: ApiDeps) {
   app.use('*', refuseCrossSite());
   app.use('*', authenticate(deps.config.api));
   // Checks Content-Length before reading, and counts a chunked body as it streams.
-  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => statusResponse(c, tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`)) }));
+  // The rest of the body is never read, so the connection cannot carry another request.
+  const tooLarge = tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
+  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => (c.header('connection', 'close'), statusResponse(c, tooLarge)) }));
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
   app.route('/', renewRoutes(deps));

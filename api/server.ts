@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { bindDecision } from './auth/bind-policy.ts';
 import type { ApiDeps } from './deps.ts';
 import { http01App } from './http01/responder.ts';
+import { ManifestDecoder } from './manifests/decoder.ts';
 
 export interface RunningApi {
   port: number;
@@ -27,7 +28,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   // The entry points say this (and exit) before dialling Temporal; here it only guards other callers.
   const bind = bindDecision({ host: config.host, ...config.api });
   if (!bind.ok) throw new Error(bind.message);
-  const api = await listen(createApp(deps).fetch, config.port, config.host);
+  const decoder = new ManifestDecoder();
+  decoder.warm();
+  const api = await listen(createApp({ ...deps, decoder }).fetch, config.port, config.host);
   let responder: ServerType | undefined;
   try {
     responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.http01Host);
@@ -42,7 +45,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     port: (api.address() as AddressInfo).port,
     http01Port: responder ? (responder.address() as AddressInfo).port : undefined,
     async stop() {
-      await Promise.all([close(api), responder ? close(responder) : Promise.resolve()]);
+      await Promise.all([close(api), responder ? close(responder) : Promise.resolve(), decoder.stop()]);
     },
   };
 }

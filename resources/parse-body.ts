@@ -46,7 +46,12 @@ function parseJson(body: string): ParseBodyResult {
   }
 }
 
+const DOCUMENT_MARKER = /^---(?:[ \t]|$)/gm;
+
 function parseYaml(body: string, limits: ParseLimits): ParseBodyResult {
+  // Each `---` starts a document; more markers than the limit is refused before parsing anything.
+  const markers = body.match(DOCUMENT_MARKER)?.length ?? 0;
+  if (markers > limits.maxDocuments) return tooMany(markers, limits);
   const parsed = parseAllDocuments(body);
   // Only the count is known before converting: refuse a flood before paying for it.
   if (parsed.length > limits.maxDocuments) return tooMany(parsed.length, limits);

@@ -1,14 +1,15 @@
-// POST /v1/manifests: parse within limits, validate every document, run the preflight checks,
-// then apply in phases (apply-phases.ts). Nothing is applied unless all of that passes.
+// POST /v1/manifests: parse within limits and validate every document (off the event loop, see
+// decoder.ts), run the preflight checks, then apply in phases (apply-phases.ts). Nothing is
+// applied unless all of that passes.
 import { Hono } from 'hono';
 import { manifestFormat, SUPPORTED_MANIFEST_TYPES } from '../../resources/content-type.ts';
-import { DEFAULT_PARSE_LIMITS, parseManifestBody } from '../../resources/parse-body.ts';
-import { badRequestStatus, invalidStatus, tooLargeStatus, unsupportedMediaTypeStatus } from '../../resources/status.ts';
-import { validateManifests } from '../../resources/validate.ts';
+import { DEFAULT_PARSE_LIMITS } from '../../resources/parse-body.ts';
+import { invalidStatus, unsupportedMediaTypeStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse } from '../errors.ts';
 import { applyOne } from './apply-one.ts';
 import { applyInPhases } from './apply-phases.ts';
+import { ManifestDecoder } from './decoder.ts';
 import { appliedItems, partialApplyStatus } from './apply-report.ts';
 import { preflight } from './preflight.ts';
 
@@ -16,17 +17,17 @@ export type { AppliedItem } from './apply-report.ts';
 
 export function applyRoutes(deps: ApiDeps) {
   const app = new Hono();
+  const decoder = deps.decoder ?? new ManifestDecoder();
+  const limits = { ...DEFAULT_PARSE_LIMITS, maxDocuments: deps.config.api.maxDocuments };
   app.post('/v1/manifests', async (c) => {
     const contentType = c.req.header('content-type');
     const format = manifestFormat(contentType);
     if (!format) return statusResponse(c, unsupportedMediaTypeStatus(`Content-Type ${JSON.stringify(contentType ?? '')} is not supported: send ${SUPPORTED_MANIFEST_TYPES}`));
-    const parsed = parseManifestBody(await c.req.text(), format, { ...DEFAULT_PARSE_LIMITS, maxDocuments: deps.config.api.maxDocuments });
-    if (!parsed.ok) return statusResponse(c, parsed.code === 413 ? tooLargeStatus(parsed.message) : badRequestStatus(parsed.message));
-    const validated = validateManifests(parsed.docs);
-    if (!validated.ok) return statusResponse(c, invalidStatus(validated.message, validated.causes));
-    const causes = await preflight(deps, validated.manifests);
+    const decoded = await decoder.decode(await c.req.text(), format, limits);
+    if (!decoded.ok) return statusResponse(c, decoded.status);
+    const causes = await preflight(deps, decoded.manifests);
     if (causes.length > 0) return statusResponse(c, invalidStatus(causes.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; '), causes));
-    const outcome = await applyInPhases(validated.manifests, (m) => applyOne(deps, m), deps.config.api.applyConcurrency);
+    const outcome = await applyInPhases(decoded.manifests, (m) => applyOne(deps, m), deps.config.api.applyConcurrency);
     if (outcome.failed) {
       deps.log.error({ err: outcome.firstError }, 'apply failed');
       return statusResponse(c, partialApplyStatus(outcome));
