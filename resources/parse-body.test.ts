@@ -77,6 +77,16 @@ test('500 documents are accepted, each with its own leading ---', () => {
   assert.equal(result.ok && result.docs.length, 500);
 });
 
+test('500 documents separated by --- (none before the first) are accepted', () => {
+  const result = parseManifestBody(Array.from({ length: 500 }, (_, i) => doc(i)).join('---\n'), 'yaml');
+  assert.equal(result.ok && result.docs.length, 500);
+});
+
+test('a comment before the first --- is not a document', () => {
+  const result = parseManifestBody(`# header\n%YAML 1.2\n${Array.from({ length: 500 }, (_, i) => `---\n${doc(i)}`).join('')}`, 'yaml');
+  assert.equal(result.ok && result.docs.length, 500);
+});
+
 test('a few aliases are fine', () => {
   const result = parseManifestBody('a: &x {k: v}\nb: *x\n', 'yaml');
   assert.deepEqual(result, { ok: true, docs: [{ a: { k: 'v' }, b: { k: 'v' } }] });

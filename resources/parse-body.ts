@@ -47,14 +47,20 @@ function parseJson(body: string): ParseBodyResult {
 }
 
 const DOCUMENT_MARKER = /^---(?:[ \t]|$)/gm;
+const CONTENT_LINE = /^[ \t]*[^\s#%]/m;
+
+/** Documents a YAML stream announces: one per `---`, plus one for content before the first. Empty ones are counted too. */
+function countYamlDocuments(body: string): number {
+  const markers = [...body.matchAll(DOCUMENT_MARKER)];
+  const beforeFirst = body.slice(0, markers[0]?.index ?? body.length);
+  return markers.length + (CONTENT_LINE.test(beforeFirst) ? 1 : 0);
+}
 
 function parseYaml(body: string, limits: ParseLimits): ParseBodyResult {
-  // Each `---` starts a document; more markers than the limit is refused before parsing anything.
-  const markers = body.match(DOCUMENT_MARKER)?.length ?? 0;
-  if (markers > limits.maxDocuments) return tooMany(markers, limits);
+  // Refuse a flood before paying for parsing it.
+  const announced = countYamlDocuments(body);
+  if (announced > limits.maxDocuments) return tooMany(announced, limits);
   const parsed = parseAllDocuments(body);
-  // Only the count is known before converting: refuse a flood before paying for it.
-  if (parsed.length > limits.maxDocuments) return tooMany(parsed.length, limits);
   const docs: unknown[] = [];
   for (const doc of parsed) {
     const [error] = doc.errors;
