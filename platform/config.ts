@@ -78,7 +78,7 @@ function readToken(env: z.infer<typeof schema>, name: 'API_TOKEN' | 'API_SECRETS
   const direct = env[name];
   const file = env[`${name}_FILE`];
   if (direct && file) throw new Error(`invalid configuration:\n  set ${name} or ${name}_FILE, not both`);
-  if (!file) return direct || undefined;
+  if (!file) return direct ? checkedToken(direct, name) : undefined;
   let token: string;
   try {
     token = readFileSync(file, 'utf8').trim();
@@ -86,6 +86,12 @@ function readToken(env: z.infer<typeof schema>, name: 'API_TOKEN' | 'API_SECRETS
     throw new Error(`invalid configuration:\n  ${name}_FILE: cannot read ${file}: ${(err as Error).message}`);
   }
   if (token === '') throw new Error(`invalid configuration:\n  ${name}_FILE: ${file} is empty`);
+  return checkedToken(token, `${name}_FILE`);
+}
+
+// A bearer token travels in one header word: whitespace inside could never match.
+function checkedToken(token: string, name: string): string {
+  if (/\s/.test(token)) throw new Error(`invalid configuration:\n  ${name}: the token must not contain whitespace`);
   return token;
 }
 
