@@ -25,8 +25,9 @@ const MAX_WAITING = 16;
 const WORKER_URL = new URL(`./decode-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 // Module hooks registered with --import (tsx) do not reach worker threads on Node 20: register them there.
+// The tsx URL is resolved here: a bare specifier in eval'd code would resolve from the working directory.
 const BOOTSTRAP = WORKER_URL.endsWith('.ts')
-  ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`
+  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`
   : `import(${JSON.stringify(WORKER_URL)})`;
 
 export class ManifestDecoder {
