@@ -29,8 +29,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const bind = bindDecision({ host: config.host, ...config.api });
   if (!bind.ok) throw new Error(bind.message);
   const decoder = new ManifestDecoder();
-  decoder.warm();
-  const api = await listen(createApp({ ...deps, decoder }).fetch, config.port, config.host);
+  const [api] = await Promise.all([listen(createApp({ ...deps, decoder }).fetch, config.port, config.host), decoder.warm()]);
   let responder: ServerType | undefined;
   try {
     responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.http01Host);

@@ -30,6 +30,8 @@ interface Case {
   reason?: string;
   field?: string;
   message?: RegExp;
+  /** Time bound for the answer; 500 ms unless said. */
+  maxMs?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -66,6 +68,15 @@ const cases: Case[] = [
   { name: '300-character name', body: certificate('a'.repeat(300)), status: 422, field: 'metadata.name', message: /253/ },
   { name: 'huge annotation', body: certificate('web', {}, { annotations: { note: 'x'.repeat(300 * 1024) } }), status: 422, field: 'metadata.annotations', message: /262144/ },
   { name: '64-character label value', body: certificate('web', {}, { labels: { team: 'x'.repeat(64) } }), status: 422, field: 'metadata.labels.team' },
+  {
+    // Within the body limit, but yaml's duplicate-key check is quadratic (minutes for this): the
+    // parse runs off the event loop and is cut at its deadline.
+    name: '90,000 YAML keys in one map',
+    body: Array.from({ length: 90_000 }, (_, i) => `k${i}: v`).join('\n'),
+    status: 413,
+    message: /took longer than 2 s/,
+    maxMs: 3_000,
+  },
 ];
 
 describe('hostile requests', () => {
@@ -103,7 +114,7 @@ describe('hostile requests', () => {
         const ms = performance.now() - t;
         if (ms > slowestHealth.ms) Object.assign(slowestHealth, { ms, at: current });
         polls++;
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 5));
       }
       return polls;
     })();
@@ -125,12 +136,12 @@ describe('hostile requests', () => {
         assert.ok(cause, `${c.name}: no cause on ${c.field}: ${JSON.stringify(status.details?.causes)?.slice(0, 300)}`);
         if (c.message) assert.match(cause.message, c.message, c.name);
       } else if (c.message) assert.match(status.message, c.message, c.name);
-      assert.ok(ms < 500, `${c.name} took ${ms.toFixed(0)} ms`);
+      assert.ok(ms < (c.maxMs ?? 500), `${c.name} took ${ms.toFixed(0)} ms`);
     }
     polling = false;
     const polls = await poller;
     console.log(`${results.join('\n')}\n/healthz: ${polls} polls, slowest ${slowestHealth.ms.toFixed(0)} ms (during "${slowestHealth.at}")`);
-    assert.ok(polls > cases.length, `only ${polls} health polls`);
+    assert.ok(polls > 50, `only ${polls} health polls`);
     assert.ok(slowestHealth.ms < 100, `/healthz took ${slowestHealth.ms.toFixed(0)} ms during "${slowestHealth.at}"`);
   });
 
