@@ -38,8 +38,3 @@ async function refusalFor(server: string, outbound: OutboundOptions): Promise<st
     clearTimeout(timer);
   }
 }
-
-/** The Status message: each refused field with its reason (names the issuer when several documents came). */
-export function outboundMessage(causes: FieldCause[]): string {
-  return causes.map((c) => `${c.field}: ${c.message}`).join('; ');
-}

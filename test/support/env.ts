@@ -14,6 +14,7 @@ import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
 import { startTestTemporal } from './temporal.ts';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.ts';
 import type { Client } from '@temporalio/client';
+import { isSecretPath } from '../../api/auth/access.ts';
 import { recordHistoryFixtures } from './history.ts';
 
 export interface TestEnv {
@@ -24,6 +25,7 @@ export interface TestEnv {
   client: Client;
   stack?: Stack;
   eab: { kid: string; hmacKey: string };
+  /** Calls the API with the right bearer token: API_SECRETS_TOKEN for Secret reads, API_TOKEN otherwise (unless init sets authorization). */
   api(pathname: string, init?: RequestInit): Promise<Response>;
   apply(body: string, contentType?: string): Promise<Response>;
   /** Stops the service and Temporal, then starts both again on the same SQLite file and port. */
@@ -61,6 +63,9 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     HTTP01_PORT: String(http01Port),
+    HTTP01_HOST: '127.0.0.1',
+    API_TOKEN: `api-${randomBytes(16).toString('hex')}`,
+    API_SECRETS_TOKEN: `secrets-${randomBytes(16).toString('hex')}`,
     TEMPORAL_ADDRESS: temporal.address,
     SELF_CHECK_NAMESERVERS: pebble.dnsServer,
     ACME_NAMESERVERS: pebble.dnsServer,
@@ -73,7 +78,12 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   const startService = () =>
     opts.stack === false ? undefined : startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
   const base = `http://127.0.0.1:${config.port}`;
-  const api = (pathname: string, init?: RequestInit) => fetch(`${base}${pathname}`, init);
+  const api = (pathname: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    const token = isSecretPath(pathname.split('?')[0]!) ? config.api.apiSecretsToken : config.api.apiToken;
+    if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${base}${pathname}`, { ...init, headers });
+  };
   const testEnv: TestEnv = {
     config,
     env,
