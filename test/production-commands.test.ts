@@ -82,7 +82,7 @@ describe('production commands against a Temporal set up by hand', () => {
       assert.match(readyz.message ?? '', /temporal operator search-attribute create --namespace bare/);
 
       const applied = await waitFor('apply to be refused with 503', async () => {
-        const r = await fetch(`${base}/v1/manifests`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: seedManifests(env, { namespace: 'team-a' }) });
+        const r = await fetch(`${base}/v1/manifests`, { method: 'POST', headers: { 'content-type': 'application/yaml', authorization: `Bearer ${env.env['API_TOKEN']}` }, body: seedManifests(env, { namespace: 'team-a' }) });
         return r.status === 503 ? ((await r.json()) as { message: string }) : undefined;
       }, 30_000, 500);
       assert.match(applied.message, /not registered on Temporal namespace "bare".*temporal operator search-attribute create/);
