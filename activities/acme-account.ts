@@ -1,18 +1,32 @@
-// Registers (or finds) the issuer's ACME account. The account key and EAB HMAC key are read from
-// the secret store here, inside the worker; only the account URL goes back to the workflow.
-import { generateKeyPairSync } from 'node:crypto';
+// Registers (or finds) and verifies the issuer's ACME account. The account key and EAB HMAC key
+// are read from the secret store here, inside the worker; only the account URL and the key's
+// public thumbprint go back to the workflow.
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretStore } from '../platform/secret-store.ts';
 import { issuerOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { accountCheckOutcome, type AccountCheck } from './acme-account-check.ts';
+import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { ensureOk } from './acme-problem.ts';
-import { type AcmeIssuerContext, accountKeyRef, internals, trustIssuer } from './acme-session.ts';
+import { generatePrivateKey } from './private-key.ts';
+import type { AcmeHttp } from './acme-http.ts';
+import { type AcmeIssuerContext, accountKeyRef, internals } from './acme-session.ts';
 
 export interface AccountRegistration {
   accountUrl: string;
   lastRegisteredEmail?: string;
+  /** RFC 7638 thumbprint of the account key registered (public). */
+  keyThumbprint: string;
 }
+
+export interface RegisteredAccount {
+  url: string;
+  /** Thumbprint of the key the account was registered with; unknown for accounts registered before it was kept. */
+  keyThumbprint?: string;
+}
+
+export type AccountVerification = AccountCheck & { keyThumbprint?: string };
 
 export interface IssuerIdentity {
   kind: 'Issuer' | 'ClusterIssuer';
@@ -20,7 +34,7 @@ export interface IssuerIdentity {
   name: string;
 }
 
-export function accountActivities(secrets: SecretStore, clusterResourceNamespace: string) {
+export function accountActivities(secrets: SecretStore, clusterResourceNamespace: string, http: AcmeHttp) {
   async function ensureAccountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
     const ref = accountKeyRef(ctx);
     const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
@@ -32,7 +46,8 @@ export function accountActivities(secrets: SecretStore, clusterResourceNamespace
       );
     }
     // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Async and through the key generation slots: a sync generation blocks the event loop.
+    const privateKey = await generatePrivateKey({ algorithm: 'RSA', size: 2048 });
     const pem = Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
     try {
       // Only into a Secret this issuer owns (or nobody does yet): never over a Certificate's.
@@ -59,34 +74,58 @@ export function accountActivities(secrets: SecretStore, clusterResourceNamespace
     return { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
   }
 
+  const contextOf = (issuer: IssuerIdentity, spec: AcmeIssuerSpec): AcmeIssuerContext => ({
+    issuerKind: issuer.kind,
+    issuerName: issuer.name,
+    secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
+    acme: spec,
+  });
+
   return {
     async registerAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec): Promise<AccountRegistration> {
-      const ctx: AcmeIssuerContext = {
-        issuerKind: issuer.kind,
-        issuerName: issuer.name,
-        secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
-        acme: spec,
-      };
-      trustIssuer(ctx.acme);
+      const ctx = contextOf(issuer, spec);
       const accountKey = await ensureAccountKey(ctx);
       const externalAccountBinding = await eabFor(ctx);
       const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, externalAccountBinding });
       const contact = ctx.acme.email ? [`mailto:${ctx.acme.email}`] : [];
-      const resp = ensureOk(
-        await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
-          includeJwsKid: false,
-          includeExternalAccountBinding: Boolean(externalAccountBinding),
-        }),
-        'registering ACME account',
-      );
-      const accountUrl = resp.headers.location;
-      if (typeof accountUrl !== 'string') throw new Error('ACME server returned no account URL (Location header)');
-      const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
-      if (current !== contact.join(',')) {
-        internals(client).api.accountUrl = accountUrl;
-        ensureOk(await internals(client).api.apiRequest(accountUrl, { contact }), 'updating ACME account contact');
+      // Every request under this issuer's own trust, policy and deadline (acme-http.ts).
+      const accountUrl = await http.run(ctx.acme, async () => {
+        const resp = ensureOk(
+          await internals(client).api.apiResourceRequest('newAccount', { termsOfServiceAgreed: true, contact }, [], {
+            includeJwsKid: false,
+            includeExternalAccountBinding: Boolean(externalAccountBinding),
+          }),
+          'registering ACME account',
+        );
+        const url = resp.headers.location;
+        if (typeof url !== 'string') throw new Error('ACME server returned no account URL (Location header)');
+        const current = ((resp.data as { contact?: string[] }).contact ?? []).join(',');
+        if (current !== contact.join(',')) {
+          internals(client).api.accountUrl = url;
+          ensureOk(await internals(client).api.apiRequest(url, { contact }), 'updating ACME account contact');
+        }
+        return url;
+      });
+      return { accountUrl, lastRegisteredEmail: ctx.acme.email, keyThumbprint: accountKeyThumbprint(accountKey) };
+    },
+
+    /**
+     * Asks the CA about the account (POST-as-GET of its URL, signed with the stored key). A key
+     * Secret that is missing or holds another key than the one registered means the account must
+     * be registered again, without asking the CA.
+     */
+    async verifyAcmeAccount(issuer: IssuerIdentity, spec: AcmeIssuerSpec, account: RegisteredAccount): Promise<AccountVerification> {
+      const ctx = contextOf(issuer, spec);
+      const ref = accountKeyRef(ctx);
+      const accountKey = await secrets.readKey(ref.namespace, ref.name, ref.key);
+      if (!accountKey) return { valid: false, reason: `the account key Secret ${ref.namespace}/${ref.name} (key ${ref.key}) is missing` };
+      const keyThumbprint = accountKeyThumbprint(accountKey);
+      if (account.keyThumbprint && account.keyThumbprint !== keyThumbprint) {
+        return { valid: false, reason: `the account key in Secret ${ref.namespace}/${ref.name} was replaced`, keyThumbprint };
       }
-      return { accountUrl, lastRegisteredEmail: ctx.acme.email };
+      const client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: account.url });
+      const resp = await http.run(ctx.acme, () => internals(client).api.apiRequest(account.url, null));
+      return { ...accountCheckOutcome(resp), keyThumbprint };
     },
   };
 }

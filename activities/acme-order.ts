@@ -2,7 +2,7 @@
 // request; the workflows do the waiting between polls with durable timers and Retry-After.
 import { ApplicationFailure } from '@temporalio/common';
 import type { AcmeState } from '../resources/objects.ts';
-import { describeProblem, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
+import { clip, describeProblem, markAccountLevel, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
 import { type AcmeIssuerContext, type AcmeSessions } from './acme-session.ts';
 
 export interface AcmeOrderState {
@@ -37,7 +37,7 @@ export interface Polled<T> {
 
 type RawProblem = { type?: string; detail?: string; status?: number };
 const problemText = (p: RawProblem | undefined) =>
-  p ? `${p.status ?? ''} ${problemType(p) ?? ''}: ${p.detail ?? ''}`.trim() : undefined;
+  p ? clip(`${p.status ?? ''} ${problemType(p) ?? ''}: ${p.detail ?? ''}`.trim()) : undefined;
 
 function toOrder(url: string, resp: AcmeResponse): AcmeOrderState {
   const d = resp.data as { status: AcmeState; authorizations?: string[]; finalize: string; certificate?: string; error?: RawProblem };
@@ -77,7 +77,7 @@ export function orderActivities(sessions: AcmeSessions) {
       // ARI only helps the CA plan; a refused `replaces` (alreadyReplaced, or a CA that cannot
       // find the old certificate's order: Pebble answers that with a 500) must not block the
       // renewal itself. Without it, the request's own error, if any, is what counts.
-      if (!replaces || !(err instanceof ApplicationFailure)) throw err;
+      if (!replaces || !(err instanceof ApplicationFailure)) throw markAccountLevel(err);
       return createOrder(ctx, identifiers);
     }
     const location = resp.headers.location;

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acmeFailure, describeProblem, ensureOk, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import { ACCOUNT_LEVEL, accountRejection } from '../resources/account-rejection.ts';
+import { acmeFailure, clip, describeProblem, ensureOk, markAccountLevel, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
 
 const P = 'urn:ietf:params:acme:error:';
 const resp = (status: number, type: string | undefined, headers: Record<string, unknown> = {}, detail = 'the detail'): AcmeResponse => ({
@@ -126,3 +128,41 @@ for (const [name, status, ok, passes] of okCases) {
     else assert.throws(() => ensureOk(r, 'ctx', ok), (e: Error & { type?: string }) => e.type?.startsWith('acme:') === true);
   });
 }
+
+test('markAccountLevel: an unauthorized on newOrder becomes an account rejection, nothing else does', () => {
+  const unauthorized = acmeFailure(resp(403, 'unauthorized'), 'creating ACME order');
+  const marked = markAccountLevel(unauthorized) as ApplicationFailure;
+  assert.equal(marked.type, 'acme:unauthorized');
+  assert.equal(marked.message, unauthorized.message);
+  assert.equal(marked.nonRetryable, true);
+  assert.deepEqual(marked.details, [ACCOUNT_LEVEL]);
+  assert.equal(accountRejection(unauthorized), undefined, 'unmarked: could be a challenge or another account\'s object');
+  assert.equal(accountRejection(marked)?.type, 'acme:unauthorized');
+
+  const rejected = acmeFailure(resp(400, 'rejectedIdentifier'), 'creating ACME order');
+  assert.equal(markAccountLevel(rejected), rejected);
+  const plain = new Error('network');
+  assert.equal(markAccountLevel(plain), plain);
+});
+
+test('bodies quoted in errors are cut to a few hundred characters', () => {
+  const page = `<html>${'x'.repeat(5000)}</html>`;
+  const table: [AcmeResponse, RegExp, number][] = [
+    [{ status: 200, headers: {}, data: page }, /^200 error: <html>x+…$/, 300],
+    [{ status: 502, headers: {}, data: { type: `${P}serverInternal`, detail: 'd'.repeat(1000) } }, /^502 serverInternal: d+…$/, 300],
+    [{ status: 404, headers: {}, data: { huge: 'y'.repeat(1000) } }, /^404 error: \{"huge":"y+…$/, 300],
+    [{ status: 400, headers: {}, data: Buffer.from('z'.repeat(1000)) }, /^400 error: z+…$/, 300],
+    [{ status: 400, headers: {}, data: { type: `${P}malformed`, detail: 'short' } }, /^400 malformed: short$/, 5],
+    [{ status: 500, headers: {}, data: undefined }, /^500 error: undefined$/, 9],
+  ];
+  for (const [r, want, quoted] of table) {
+    const text = describeProblem(r);
+    assert.match(text, want);
+    const body = text.slice(text.indexOf(': ') + 2);
+    assert.equal(body.replace(/…$/, '').length, quoted, text.slice(0, 40));
+  }
+  const failure = acmeFailure({ status: 403, headers: {}, data: page }, 'fetching ACME order');
+  assert.ok(failure.message.length < 400, `message of ${failure.message.length} characters`);
+  assert.equal(clip('abc', 3), 'abc');
+  assert.equal(clip('abcd', 3), 'abc…');
+});

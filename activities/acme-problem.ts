@@ -2,6 +2,7 @@
 // acme-client throws a bare Error(detail); we read the raw response so the problem type, HTTP
 // status and Retry-After survive, and Temporal's retry policy (not acme-client) does the waiting.
 import { ApplicationFailure } from '@temporalio/common';
+import { ACCOUNT_LEVEL } from '../resources/account-rejection.ts';
 
 export interface AcmeResponse {
   status: number;
@@ -23,11 +24,31 @@ export function problemType(data: unknown): string | undefined {
   return typeof type === 'string' ? type.replace(PREFIX, '') : undefined;
 }
 
+/** How much of a server's text an error quotes: enough to read the problem, not a whole page. */
+export const QUOTE_LIMIT = 300;
+
+/** `text` cut to `max` characters, with "…" when something was cut. */
+export function clip(text: string, max = QUOTE_LIMIT): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function describeProblem(resp: AcmeResponse): string {
-  const p = (resp.data ?? {}) as Problem;
+  const p = (isObject(resp.data) ? resp.data : {}) as Problem;
   const type = problemType(p) ?? 'error';
-  const subs = (p.subproblems ?? []).map((s) => `${s.identifier?.value ?? ''}: ${s.detail ?? problemType(s) ?? ''}`);
-  return `${resp.status} ${type}: ${p.detail ?? JSON.stringify(resp.data)}${subs.length ? ` (${subs.join('; ')})` : ''}`;
+  const subs = (Array.isArray(p.subproblems) ? p.subproblems : []).map((s) => `${s.identifier?.value ?? ''}: ${s.detail ?? problemType(s) ?? ''}`);
+  const detail = typeof p.detail === 'string' ? p.detail : quoteBody(resp.data);
+  return `${resp.status} ${type}: ${clip(`${detail}${subs.length ? ` (${subs.join('; ')})` : ''}`)}`;
+}
+
+function isObject(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
+/** A body of any shape as short text (strings as they are: HTML or plain text from a non-ACME server). */
+function quoteBody(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8', 0, QUOTE_LIMIT + 1);
+  return JSON.stringify(data) ?? String(data);
 }
 
 /** Seconds or HTTP-date, as RFC 9110 allows; undefined when absent or unparseable. */
@@ -58,4 +79,13 @@ export function acmeFailure(resp: AcmeResponse, context: string): ApplicationFai
 export function ensureOk(resp: AcmeResponse, context: string, ok: number[] = [200, 201]): AcmeResponse {
   if (!ok.includes(resp.status)) throw acmeFailure(resp, context);
   return resp;
+}
+
+/**
+ * Marks an `unauthorized` met on a request about nothing but the account (newOrder), so the
+ * Certificate tells it apart from a failed challenge's `unauthorized` (resources/account-rejection.ts).
+ */
+export function markAccountLevel(err: unknown): unknown {
+  if (!(err instanceof ApplicationFailure) || err.type !== 'acme:unauthorized') return err;
+  return ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: err.nonRetryable ?? undefined, details: [ACCOUNT_LEVEL] });
 }

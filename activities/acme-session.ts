@@ -1,13 +1,15 @@
 // acme-client clients for an issuer: account key read from the secret store inside the worker,
-// per-server TLS trust (caBundle, skipTLSVerify), and raw signed requests whose status and
-// headers we keep. Clients are cached so the directory and JWK are not fetched every activity.
+// the issuer's own TLS trust (caBundle, skipTLSVerify) and outbound policy for every request
+// (acme-http.ts), and raw signed requests whose status and headers we keep. Clients are cached
+// per trust, so the directory and JWK are not fetched every activity.
 import { createHash } from 'node:crypto';
-import https from 'node:https';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
+import { type AcmeHttp, trustKey } from './acme-http.ts';
 
 /** What activities need to act as an issuer's ACME account. References only, no key material. */
 export interface AcmeIssuerContext {
@@ -17,10 +19,10 @@ export interface AcmeIssuerContext {
   secretNamespace: string;
   acme: AcmeIssuerSpec;
   accountUrl?: string;
+  /** RFC 7638 thumbprint of the key the account was registered with (the Issuer's status.acme.lastPrivateKeyHash). */
+  accountKeyThumbprint?: string;
 }
 
-// Temporal retries; acme-client's own retry would resend the same JWS and sleep unbounded.
-(acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number } }).acmeSettings.retryMaxAttempts = 0;
 
 // acme-client's typings hide its raw layer, which we need for status codes and Retry-After.
 interface ClientInternals {
@@ -42,27 +44,6 @@ interface ClientInternals {
 }
 export const internals = (client: acme.Client) => client as unknown as ClientInternals;
 
-const agents = new Map<string, https.Agent>();
-acme.axios.interceptors.request.use((config) => {
-  const agent = config.url ? agents.get(new URL(config.url).origin) : undefined;
-  if (agent) config.httpsAgent = agent;
-  return config;
-});
-
-export function trustIssuer(spec: AcmeIssuerSpec): void {
-  if (!spec.caBundle && !spec.skipTLSVerify) return;
-  const origin = new URL(spec.server).origin;
-  if (agents.has(origin)) return;
-  agents.set(
-    origin,
-    new https.Agent({
-      keepAlive: true,
-      ca: spec.caBundle ? Buffer.from(spec.caBundle, 'base64').toString('utf8') : undefined,
-      rejectUnauthorized: !spec.skipTLSVerify,
-    }),
-  );
-}
-
 export const accountKeyRef = (ctx: AcmeIssuerContext) => ({
   namespace: ctx.secretNamespace,
   name: ctx.acme.privateKeySecretRef.name,
@@ -71,8 +52,12 @@ export const accountKeyRef = (ctx: AcmeIssuerContext) => ({
 
 export class AcmeSessions {
   private readonly clients = new Map<string, acme.Client>();
+  private readonly thumbprints = new Map<string, string>();
 
-  constructor(private readonly secrets: FileSecretStore) {}
+  constructor(
+    private readonly secrets: FileSecretStore,
+    readonly http: AcmeHttp,
+  ) {}
 
   async accountKey(ctx: AcmeIssuerContext): Promise<Buffer> {
     const ref = accountKeyRef(ctx);
@@ -87,9 +72,19 @@ export class AcmeSessions {
   }
 
   async client(ctx: AcmeIssuerContext, extra: Partial<acme.ClientOptions> = {}): Promise<acme.Client> {
-    trustIssuer(ctx.acme);
     const accountKey = await this.accountKey(ctx);
-    const id = [ctx.acme.server, ctx.accountUrl ?? '', sha256(accountKey), extra.externalAccountBinding?.kid ?? ''].join('|');
+    const keyHash = sha256(accountKey);
+    if (ctx.accountKeyThumbprint && ctx.accountKeyThumbprint !== this.thumbprint(keyHash, accountKey)) {
+      // Signing with the new key under the old account's URL would only earn a JWS error; the
+      // Certificate hands this to its Issuer, which registers the new key (see account-rejection.ts).
+      const ref = accountKeyRef(ctx);
+      throw ApplicationFailure.nonRetryable(
+        `the ACME account key in Secret ${ref.namespace}/${ref.name} was replaced since the account was registered`,
+        'AccountKeyChanged',
+      );
+    }
+    // The trust is part of the key: a directory fetched under one issuer's trust is not another's.
+    const id = [ctx.acme.server, trustKey(ctx.acme), ctx.accountUrl ?? '', keyHash, extra.externalAccountBinding?.kid ?? ''].join('|');
     let client = this.clients.get(id);
     if (!client) {
       client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: ctx.accountUrl, ...extra });
@@ -98,24 +93,32 @@ export class AcmeSessions {
     return client;
   }
 
+  private thumbprint(keyHash: string, accountKey: Buffer): string {
+    let t = this.thumbprints.get(keyHash);
+    if (!t) this.thumbprints.set(keyHash, (t = accountKeyThumbprint(accountKey)));
+    return t;
+  }
+
   /** A signed POST (or POST-as-GET when payload is null) with the account URL as kid. */
   async post(ctx: AcmeIssuerContext, url: string, payload: unknown, what: string, ok?: number[]): Promise<AcmeResponse> {
     const client = await this.client(ctx);
-    return ensureOk(await internals(client).api.apiRequest(url, payload), what, ok);
+    return ensureOk(await this.http.run(ctx.acme, () => internals(client).api.apiRequest(url, payload)), what, ok);
   }
 
   async resourceUrl(ctx: AcmeIssuerContext, resource: string): Promise<string> {
     const client = await this.client(ctx);
-    return internals(client).api.http.getResourceUrl(resource);
+    return this.http.run(ctx.acme, () => internals(client).api.http.getResourceUrl(resource));
   }
 
   async directory(ctx: AcmeIssuerContext): Promise<Record<string, unknown>> {
-    return internals(await this.client(ctx)).api.http.getDirectory();
+    const client = await this.client(ctx);
+    return this.http.run(ctx.acme, () => internals(client).api.http.getDirectory());
   }
 
   /** An unauthenticated GET (ARI's renewalInfo is fetched this way). */
   async get(ctx: AcmeIssuerContext, url: string): Promise<AcmeResponse> {
-    return internals(await this.client(ctx)).api.http.request(url, 'get');
+    const client = await this.client(ctx);
+    return this.http.run(ctx.acme, () => internals(client).api.http.request(url, 'get'));
   }
 
   async keyAuthorization(ctx: AcmeIssuerContext, challenge: { type: string; token: string }): Promise<string> {

@@ -3,7 +3,9 @@
 import type { Client } from '@temporalio/client';
 import type { Http01Store } from '../platform/http01-store.ts';
 import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { OutboundOptions } from '../platform/config.ts';
 import { accountActivities } from './acme-account.ts';
+import { AcmeHttp } from './acme-http.ts';
 import { orderActivities } from './acme-order.ts';
 import { renewalInfoActivities } from './acme-renewal-info.ts';
 import { AcmeSessions } from './acme-session.ts';
@@ -18,12 +20,15 @@ export interface ActivityDeps {
   client: () => Client;
   clusterResourceNamespace: string;
   selfCheck: { nameservers: string[]; port: number };
+  /** Outbound policy, DNS and deadline for every ACME request. */
+  outbound: OutboundOptions;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const sessions = new AcmeSessions(deps.secrets);
+  const http = new AcmeHttp(deps.outbound);
+  const sessions = new AcmeSessions(deps.secrets, http);
   return {
-    ...accountActivities(deps.secrets, deps.clusterResourceNamespace),
+    ...accountActivities(deps.secrets, deps.clusterResourceNamespace, http),
     ...orderActivities(sessions),
     ...renewalInfoActivities(sessions),
     ...http01Activities(deps.http01, sessions, deps.selfCheck),

@@ -38,6 +38,7 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
           secretNamespace: ref.kind === 'ClusterIssuer' ? clusterResourceNamespace : namespace,
           acme: issuer.spec.acme,
           accountUrl: issuer.status.acme?.uri,
+          accountKeyThumbprint: issuer.status.acme?.lastPrivateKeyHash,
         },
       };
     },

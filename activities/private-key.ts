@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
+import { keygenSlots } from './keygen-slots.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-const generate = promisify(generateKeyPair);
+const generateAsync = promisify(generateKeyPair);
 
 const CURVES: Record<number, { curve: string; hash: string }> = {
   256: { curve: 'P-256', hash: 'SHA-256' },
@@ -16,14 +17,18 @@ const CURVES: Record<number, { curve: string; hash: string }> = {
   521: { curve: 'P-521', hash: 'SHA-512' },
 };
 
-export async function generatePrivateKey(spec: CertificatePrivateKey): Promise<KeyObject> {
-  if (spec.algorithm === 'RSA') return (await generate('rsa', { modulusLength: spec.size })).privateKey;
+export async function generatePrivateKey(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>): Promise<KeyObject> {
+  return keygenSlots.run(() => generate(spec));
+}
+
+async function generate(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>): Promise<KeyObject> {
+  if (spec.algorithm === 'RSA') return (await generateAsync('rsa', { modulusLength: spec.size })).privateKey;
   if (spec.algorithm === 'ECDSA') {
     const c = CURVES[spec.size];
     if (!c) throw new Error(`unsupported ECDSA size ${spec.size}`);
-    return (await generate('ec', { namedCurve: c.curve })).privateKey;
+    return (await generateAsync('ec', { namedCurve: c.curve })).privateKey;
   }
-  return (await generate('ed25519')).privateKey;
+  return (await generateAsync('ed25519')).privateKey;
 }
 
 /** PEM in the encoding cert-manager writes: PKCS1 means "traditional" (RSA PKCS#1, EC SEC1). */

@@ -1,7 +1,9 @@
-// The API: one flat hono app built from one router per feature.
-import { timingSafeEqual } from 'node:crypto';
+// The API: one flat hono app built from one router per feature, behind the safety gates
+// (cross-site refusal, bearer tokens, body size).
 import { Hono } from 'hono';
-import { failureStatus, internalErrorStatus, unauthorizedStatus } from '../resources/status.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { failureStatus, internalErrorStatus, tooLargeStatus } from '../resources/status.ts';
+import { authenticate, refuseCrossSite } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -11,20 +13,15 @@ import { readRoutes } from './resources/read.ts';
 import { renewRoutes } from './resources/renew.ts';
 import { secretRoutes } from './secrets/read.ts';
 
-const PUBLIC = new Set(['/healthz', '/readyz']);
-
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
-  const token = deps.config.apiToken;
-  if (token) {
-    const expected = Buffer.from(`Bearer ${token}`);
-    app.use('*', async (c, next) => {
-      if (PUBLIC.has(c.req.path)) return next();
-      const got = Buffer.from(c.req.header('authorization') ?? '');
-      if (got.length !== expected.length || !timingSafeEqual(got, expected)) return statusResponse(c, unauthorizedStatus());
-      return next();
-    });
-  }
+  const { maxBodyBytes } = deps.config.api;
+  app.use('*', refuseCrossSite());
+  app.use('*', authenticate(deps.config.api));
+  // Checks Content-Length before reading, and counts a chunked body as it streams.
+  // The rest of the body is never read, so the connection cannot carry another request.
+  const tooLarge = tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
+  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => (c.header('connection', 'close'), statusResponse(c, tooLarge)) }));
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
   app.route('/', renewRoutes(deps));

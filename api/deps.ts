@@ -4,6 +4,7 @@ import type { Config } from '../platform/config.ts';
 import type { Http01Store } from '../platform/http01-store.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { ManifestDecoder } from './manifests/decoder.ts';
 
 export interface ApiDeps {
   client: Client;
@@ -11,4 +12,6 @@ export interface ApiDeps {
   http01: Http01Store;
   config: Config;
   log: Logger;
+  /** Parses manifest bodies off the event loop; created on demand when absent. */
+  decoder?: ManifestDecoder;
 }

@@ -1,6 +1,8 @@
 // Maps failures talking to Temporal onto Kubernetes Status answers.
 import type { Context } from 'hono';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { grpcCode } from '../platform/grpc-code.ts';
+import { missingMessage } from '../platform/search-attribute-setup.ts';
 import { failureStatus, internalErrorStatus, serviceUnavailableStatus, type Status } from '../resources/status.ts';
 
 export function statusResponse(c: Context, status: Status) {
@@ -12,16 +14,11 @@ export function temporalErrorStatus(err: unknown): Status {
   if (err instanceof WorkflowUpdateFailedError) return failureStatus(409, 'Conflict', (err.cause as Error | undefined)?.message ?? err.message);
   if (err instanceof WorkflowNotFoundError) return internalErrorStatus(err.message);
   const code = grpcCode(err);
+  // The namespace lacks our search attributes (a Temporal nobody set up): say what to do.
+  const unmapped = /Namespace (\S+) has no mapping defined for search attribute (\w+)/.exec((err as Error)?.message ?? '');
+  if (unmapped) return serviceUnavailableStatus(missingMessage({ namespace: unmapped[1]!, namespaceExists: true, missing: [unmapped[2]!] }));
   // DEADLINE_EXCEEDED: Temporal took the request but no worker answered it in time.
   if (code === 4) return serviceUnavailableStatus(`no answer in time, is a worker running? ${(err as Error).message}`);
   if (code === 14) return serviceUnavailableStatus(`Temporal is unavailable: ${(err as Error).message}`);
   return internalErrorStatus((err as Error).message ?? String(err));
-}
-
-// The client wraps gRPC errors (ServiceError) with the status code on the cause.
-function grpcCode(err: unknown): number | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'number') return e.code;
-  }
-  return undefined;
 }

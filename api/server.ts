@@ -1,9 +1,12 @@
-// Serves the API on PORT and the HTTP-01 responder on HTTP01_PORT.
+// Serves the API on HOST:PORT and the HTTP-01 responder, a separate listener that serves only
+// challenge tokens, on HTTP01_HOST:HTTP01_PORT (the CA must reach it; the API need not).
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { bindDecision } from './auth/bind-policy.ts';
 import type { ApiDeps } from './deps.ts';
 import { http01App } from './http01/responder.ts';
+import { ManifestDecoder } from './manifests/decoder.ts';
 
 export interface RunningApi {
   port: number;
@@ -22,10 +25,14 @@ const close = (s: ServerType) => new Promise<void>((resolve) => s.close(() => re
 
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const { config, log } = deps;
-  const api = await listen(createApp(deps).fetch, config.port, config.host);
+  // The entry points say this (and exit) before dialling Temporal; here it only guards other callers.
+  const bind = bindDecision({ host: config.host, ...config.api });
+  if (!bind.ok) throw new Error(bind.message);
+  const decoder = new ManifestDecoder();
+  const [api] = await Promise.all([listen(createApp({ ...deps, decoder }).fetch, config.port, config.host), decoder.warm()]);
   let responder: ServerType | undefined;
   try {
-    responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.host);
+    responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.http01Host);
   } catch (err) {
     // Keep the API up (manifests, reads) but say plainly that ACME HTTP-01 cannot work.
     log.error(
@@ -37,7 +44,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     port: (api.address() as AddressInfo).port,
     http01Port: responder ? (responder.address() as AddressInfo).port : undefined,
     async stop() {
-      await Promise.all([close(api), responder ? close(responder) : Promise.resolve()]);
+      await Promise.all([close(api), responder ? close(responder) : Promise.resolve(), decoder.stop()]);
     },
   };
 }

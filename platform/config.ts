@@ -1,8 +1,11 @@
 // Service configuration from the environment, validated once at start so a typo fails loudly.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
+import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
+import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -23,12 +26,21 @@ const goDuration = (fallbackMs: number) =>
       return ms;
     });
 
+const cidrList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const parsed = parseCidrList(v);
+    if (parsed.ok) return parsed.cidrs;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   PORT: port(8080),
-  HOST: z.string().default('0.0.0.0'),
   HTTP01_PORT: port(80),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -40,7 +52,6 @@ const schema = z.object({
   TEMPORAL_TLS_CA: z.string().optional(),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
-  API_TOKEN: z.string().optional(),
   SELF_CHECK_NAMESERVERS: z.string().optional(),
   SELF_CHECK_HTTP_PORT: port(80),
   CLUSTER_RESOURCE_NAMESPACE: z.string().default('cert-manager'),
@@ -49,14 +60,81 @@ const schema = z.object({
   ISSUANCE_BACKOFF_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.maxMs),
   ARI_RECHECK_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.minMs),
   ARI_RECHECK_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.maxMs),
+  // Issuer account recovery (a CA reset, a deactivated account, a replaced account key).
+  ACME_ACCOUNT_RECHECK_PERIOD: goDuration(DEFAULT_ISSUER_OPTIONS.accountRecheckMs),
+  // Outbound safety (what the worker sends to ACME servers).
+  OUTBOUND_DENY_CIDRS: cidrList,
+  OUTBOUND_ALLOW_CIDRS: cidrList,
+  ACME_HTTP_TIMEOUT: goDuration(15_000),
+  ACME_NAMESERVERS: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // API safety: who may call the API, where it listens, and how much one request may ask for.
+  HOST: z.string().optional(),
+  HTTP01_HOST: z.string().default('0.0.0.0'),
+  API_TOKEN: z.string().optional(),
+  API_TOKEN_FILE: z.string().optional(),
+  API_SECRETS_TOKEN: z.string().optional(),
+  API_SECRETS_TOKEN_FILE: z.string().optional(),
+  ALLOW_UNAUTHENTICATED: boolish,
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
+  API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
 });
+
+export interface ApiSafetyConfig {
+  /** Bearer token for every endpoint except health and the Secret reads; unset = unauthenticated (loopback only unless allowed). */
+  apiToken?: string;
+  /** The only bearer that may read Secrets (private keys); unset = nobody may. */
+  apiSecretsToken?: string;
+  allowUnauthenticated: boolean;
+  maxBodyBytes: number;
+  maxDocuments: number;
+  applyConcurrency: number;
+}
+
+/** A token from NAME or from the file NAME_FILE (trimmed), never both. */
+function readToken(env: z.infer<typeof schema>, name: 'API_TOKEN' | 'API_SECRETS_TOKEN'): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (direct && file) throw new Error(`invalid configuration:\n  set ${name} or ${name}_FILE, not both`);
+  if (!file) return direct ? checkedToken(direct, name) : undefined;
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`invalid configuration:\n  ${name}_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (token === '') throw new Error(`invalid configuration:\n  ${name}_FILE: ${file} is empty`);
+  return checkedToken(token, `${name}_FILE`);
+}
+
+// A bearer token travels in one header word: whitespace inside could never match.
+function checkedToken(token: string, name: string): string {
+  if (/\s/.test(token)) throw new Error(`invalid configuration:\n  ${name}: the token must not contain whitespace`);
+  return token;
+}
+
+function apiSafety(e: z.infer<typeof schema>): ApiSafetyConfig {
+  const apiToken = readToken(e, 'API_TOKEN');
+  const apiSecretsToken = readToken(e, 'API_SECRETS_TOKEN');
+  if (apiToken && apiToken === apiSecretsToken) throw new Error('invalid configuration:\n  API_SECRETS_TOKEN must differ from API_TOKEN');
+  return {
+    apiToken,
+    apiSecretsToken,
+    allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
+    maxBodyBytes: e.API_MAX_BODY_BYTES,
+    maxDocuments: e.API_MAX_DOCUMENTS,
+    applyConcurrency: e.API_APPLY_CONCURRENCY,
+  };
+}
 
 export type Config = {
   dataDir: string;
   port: number;
   host: string;
   http01Port: number;
+  /** Address of the HTTP-01 responder: the CA must reach it, so all interfaces by default. */
+  http01Host: string;
   temporal: {
     address?: string;
     namespace: string;
@@ -69,13 +147,24 @@ export type Config = {
     devServerPort: number;
     devServerUiPort: number;
   };
-  apiToken?: string;
+  api: ApiSafetyConfig;
   selfCheckNameservers: string[];
   selfCheckHttpPort: number;
   clusterResourceNamespace: string;
   logLevel: string;
   certificates: CertificateOptions;
+  issuers: IssuerOptions;
+  outbound: OutboundOptions;
 };
+
+/** How the API and the worker reach ACME servers (and which ones they refuse). */
+export interface OutboundOptions {
+  policy: OutboundPolicy;
+  /** Every ACME HTTP request ends after this long: connect, TLS, and the whole answer. */
+  acmeHttpTimeoutMs: number;
+  /** `host:port` DNS servers for ACME server names; empty = the system resolver. */
+  nameservers: string[];
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -84,11 +173,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const api = apiSafety(e);
   return {
     dataDir: path.resolve(e.DATA_DIR),
     port: e.PORT,
-    host: e.HOST,
+    // Without a token the API is only reachable from this machine unless HOST says otherwise.
+    host: e.HOST || (api.apiToken ? '0.0.0.0' : '127.0.0.1'),
     http01Port: e.HTTP01_PORT,
+    http01Host: e.HTTP01_HOST,
     temporal: {
       address: e.TEMPORAL_ADDRESS || undefined,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -101,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devServerPort: e.TEMPORAL_PORT,
       devServerUiPort: e.TEMPORAL_UI_PORT,
     },
-    apiToken: e.API_TOKEN || undefined,
+    api,
     selfCheckNameservers: (e.SELF_CHECK_NAMESERVERS ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -114,5 +206,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backoff: { minMs: e.ISSUANCE_BACKOFF_MIN, maxMs: Math.max(e.ISSUANCE_BACKOFF_MIN, e.ISSUANCE_BACKOFF_MAX) },
       ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
     },
+    issuers: { accountRecheckMs: e.ACME_ACCOUNT_RECHECK_PERIOD },
+    outbound: {
+      policy: { deny: e.OUTBOUND_DENY_CIDRS, allow: e.OUTBOUND_ALLOW_CIDRS },
+      acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,
+      nameservers: commaList(e.ACME_NAMESERVERS),
+    },
   };
+}
+
+function commaList(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

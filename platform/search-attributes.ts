@@ -1,6 +1,7 @@
 // Custom search attributes: they make resources listable through visibility and filterable in the
 // Temporal UI. Never put anything secret here: search attributes are not encoded by codecs.
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import { LABELS_ATTRIBUTE, labelTerms } from '../resources/label-selector.ts';
 
 export const KIND = defineSearchAttributeKey('CertManagerKind', SearchAttributeType.KEYWORD);
 export const NAMESPACE = defineSearchAttributeKey('CertManagerNamespace', SearchAttributeType.KEYWORD);
@@ -8,15 +9,21 @@ export const NAME = defineSearchAttributeKey('CertManagerName', SearchAttributeT
 export const ISSUER = defineSearchAttributeKey('CertManagerIssuer', SearchAttributeType.KEYWORD);
 export const READY = defineSearchAttributeKey('CertManagerReady', SearchAttributeType.KEYWORD);
 export const NOT_AFTER = defineSearchAttributeKey('CertManagerNotAfter', SearchAttributeType.DATETIME);
+/** Every label as "key=value" and "key", for label selectors (resources/label-selector.ts). */
+export const LABELS = defineSearchAttributeKey(LABELS_ATTRIBUTE, SearchAttributeType.KEYWORD_LIST);
 
-/** Name -> type, in the form `temporal server start-dev --search-attribute Name=Type` expects. */
-export const DEV_SERVER_SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime'> = {
+/**
+ * Every custom search attribute the service needs on its namespace: name -> type, in the form
+ * `temporal server start-dev --search-attribute Name=Type` and `tcld` expect.
+ */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime' | 'KeywordList'> = {
   CertManagerKind: 'Keyword',
   CertManagerNamespace: 'Keyword',
   CertManagerName: 'Keyword',
   CertManagerIssuer: 'Keyword',
   CertManagerReady: 'Keyword',
   CertManagerNotAfter: 'Datetime',
+  [LABELS_ATTRIBUTE]: 'KeywordList',
 };
 
 /** What every resource workflow starts with: kind, namespace, name and (when it has one) issuer. */
@@ -25,11 +32,13 @@ export function resourceSearchAttributes(
   namespace: string,
   name: string,
   issuerRef?: { kind: string; name: string },
+  labels?: Record<string, string>,
 ): TypedSearchAttributes {
   return new TypedSearchAttributes([
     { key: KIND, value: kind },
     { key: NAMESPACE, value: namespace },
     { key: NAME, value: name },
     ...(issuerRef ? [{ key: ISSUER, value: `${issuerRef.kind}/${issuerRef.name}` }] : []),
+    { key: LABELS, value: labelTerms(labels) },
   ]);
 }

@@ -1,7 +1,7 @@
 // Runs `temporal server start-dev` as a child process for local use and integration tests.
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.ts';
-import { DEV_SERVER_SEARCH_ATTRIBUTES, KIND } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES, KIND } from './search-attributes.ts';
 import { spawnTool, waitUntilReady } from './tools.ts';
 
 export interface TemporalDevServerOptions {
@@ -13,6 +13,8 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   dynamicConfig?: Record<string, string | number | boolean>;
   logFile?: string;
+  /** false = register none of the service's search attributes, as on a Temporal set up by hand. */
+  searchAttributes?: boolean;
 }
 
 export interface TemporalDevServer {
@@ -31,7 +33,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   args.push('--log-level', 'warn');
-  for (const [name, type] of Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES)) {
+  const withAttributes = opts.searchAttributes !== false;
+  for (const [name, type] of withAttributes ? Object.entries(SEARCH_ATTRIBUTES) : []) {
     args.push('--search-attribute', `${name}=${type}`);
   }
   // The CLI parses each dynamic config value as JSON, so strings need quoting.
@@ -54,7 +57,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
         // Search attributes are registered after the frontend starts listening; wait for them so
         // the first workflow start carrying them does not fail.
         const { customAttributes } = await conn.operatorService.listSearchAttributes({ namespace });
-        return customAttributes != null && KIND.name in customAttributes;
+        return !withAttributes || (customAttributes != null && KIND.name in customAttributes);
       });
     }, START_TIMEOUT_MS);
   } catch (err) {

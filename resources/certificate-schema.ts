@@ -4,7 +4,7 @@ import type { CertificateManifest, CertificatePrivateKey } from './types.ts';
 import { dns1123SubdomainError, dnsNameError } from './names.ts';
 import { parseGoDuration } from './duration.ts';
 import { emailError, ipAddressError, uriError } from './formats.ts';
-import { always, checkedString, invalidValue, isRecord, notSupported, report, stringList, stringMap } from './field-checks.ts';
+import { always, annotationMap, boundedString, checkedString, invalidValue, isRecord, labelMap, MAX_ITEMS, notSupported, report, stringList } from './field-checks.ts';
 import { namespacedMetadata } from './metadata-schema.ts';
 
 export const KEY_USAGES = [
@@ -26,7 +26,7 @@ function positiveDurationError(s: string): string | undefined {
 const commonNameError = (s: string) => (s.length > 64 ? 'must be no more than 64 characters' : undefined);
 
 // Duplicate SANs are almost always a copy-paste slip; names compare case-insensitively like DNS does.
-const dnsNames = z.array(checkedString(dnsNameError)).superRefine((names, ctx) => {
+const dnsNames = z.array(checkedString(dnsNameError)).max(MAX_ITEMS).superRefine((names, ctx) => {
   const seen = new Set<string>();
   names.forEach((name, i) => {
     if (typeof name !== 'string') return;
@@ -39,7 +39,7 @@ const issuerRef = z
   .strictObject({
     name: checkedString(dns1123SubdomainError),
     kind: z.enum(['Issuer', 'ClusterIssuer']).default('Issuer'),
-    group: z.string().optional(),
+    group: boundedString(253).optional(),
   })
   .superRefine((ref, ctx) => {
     if (typeof ref.group === 'string' && ref.group !== '' && ref.group !== 'cert-manager.io') report(ctx, invalidValue(ref.group, 'external issuers are not supported; use "cert-manager.io"'), 'FieldValueNotSupported', ['group']);
@@ -71,7 +71,7 @@ const subject = z.strictObject({
   provinces: stringList.optional(),
   streetAddresses: stringList.optional(),
   postalCodes: stringList.optional(),
-  serialNumber: z.string().optional(),
+  serialNumber: boundedString(64).optional(),
 });
 
 const spec = z
@@ -80,18 +80,18 @@ const spec = z
     issuerRef,
     commonName: checkedString(commonNameError).optional(),
     dnsNames: dnsNames.default([]),
-    ipAddresses: z.array(checkedString(ipAddressError)).default([]),
-    uris: z.array(checkedString(uriError)).default([]),
-    emailAddresses: z.array(checkedString(emailError)).default([]),
+    ipAddresses: z.array(checkedString(ipAddressError)).max(MAX_ITEMS).default([]),
+    uris: z.array(checkedString(uriError)).max(MAX_ITEMS).default([]),
+    emailAddresses: z.array(checkedString(emailError)).max(MAX_ITEMS).default([]),
     subject: subject.optional(),
     duration: checkedString(positiveDurationError).default('2160h'),
     renewBefore: checkedString(positiveDurationError).optional(),
     renewBeforePercentage: z.number().int().min(1).max(99).optional(),
-    usages: z.array(z.enum(KEY_USAGES)).optional(),
+    usages: z.array(z.enum(KEY_USAGES)).max(MAX_ITEMS).optional(),
     isCA: z.boolean().default(false),
     privateKey,
     revisionHistoryLimit: z.number().int().min(1).default(1),
-    secretTemplate: z.strictObject({ annotations: stringMap.optional(), labels: stringMap.optional() }).optional(),
+    secretTemplate: z.strictObject({ annotations: annotationMap.optional(), labels: labelMap.optional() }).optional(),
     keystores: notSupported('keystores are not implemented'),
     nameConstraints: notSupported('nameConstraints are not implemented'),
     additionalOutputFormats: notSupported('additionalOutputFormats are not implemented'),

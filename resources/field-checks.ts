@@ -1,8 +1,11 @@
 // Small zod building blocks that report problems in Kubernetes' field-error wording
 // ("Invalid value: ...", "Forbidden: ..."), which zod-causes.ts passes through unchanged.
 import { z } from 'zod';
+import { labelValueError, qualifiedNameError } from './names.ts';
 
-export type Reason = 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTypeInvalid';
+export type Reason =
+  | 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTypeInvalid'
+  | 'FieldValueTooLong' | 'FieldValueTooMany';
 
 export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
@@ -35,9 +38,6 @@ export function notSupported(detail: string) {
   });
 }
 
-export const stringMap = z.record(z.string(), z.string());
-export const stringList = z.array(z.string());
-
 /**
  * Lets an object/array refinement run even when some of its fields failed, so cross-field problems are
  * reported together with field problems. The refinement must tolerate unparsed (raw) field values.
@@ -47,3 +47,36 @@ export const always = { when: (payload: { value: unknown }) => typeof payload.va
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+// Bounds on free text and lists: nothing a manifest needs comes near them, and they keep every
+// workflow payload, memo and error message small. ACME CAs accept at most 100 names per order.
+export const MAX_STRING = 1024;
+export const MAX_ITEMS = 100;
+/** Kubernetes' limit on all annotations of one object together (keys and values, in bytes). */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+export const boundedString = (max = MAX_STRING) => z.string().max(max);
+export const stringMap = z.record(boundedString(), boundedString());
+export const stringList = z.array(boundedString()).max(MAX_ITEMS);
+
+function checkedKeys(map: unknown, ctx: Ctx, check: (key: string) => string | undefined, checkValue?: (value: string) => string | undefined) {
+  if (!isRecord(map)) return;
+  for (const [key, value] of Object.entries(map)) {
+    const error = check(key);
+    if (error !== undefined) report(ctx, invalidValue(key, error), 'FieldValueInvalid', [key]);
+    const valueError = checkValue && typeof value === 'string' ? checkValue(value) : undefined;
+    if (valueError !== undefined) report(ctx, invalidValue(value, valueError), 'FieldValueInvalid', [key]);
+  }
+}
+
+/** Kubernetes labels: qualified-name keys, values of at most 63 characters. */
+export const labelMap = z.record(z.string(), z.string()).superRefine((map, ctx) => checkedKeys(map, ctx, qualifiedNameError, labelValueError), always);
+
+/** Kubernetes annotations: qualified-name keys, at most 256 KiB in all. */
+export const annotationMap = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+  checkedKeys(map, ctx, qualifiedNameError);
+  if (!isRecord(map)) return;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(map)) bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  if (bytes > MAX_ANNOTATIONS_BYTES) report(ctx, `Too long: must have at most ${MAX_ANNOTATIONS_BYTES} bytes`, 'FieldValueTooLong');
+}, always);

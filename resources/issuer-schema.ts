@@ -3,21 +3,21 @@
 import { z } from 'zod';
 import type { AcmeSolver, IssuerManifest } from './types.ts';
 import { dns1123SubdomainError, secretKeyError } from './names.ts';
-import { caBundleError, emailError, httpUrlError } from './formats.ts';
-import { always, checkedString, isRecord, notSupported, report, stringList, stringMap } from './field-checks.ts';
+import { acmeServerError, caBundleError, emailError } from './formats.ts';
+import { always, boundedString, checkedString, isRecord, labelMap, MAX_ITEMS, notSupported, report, stringList } from './field-checks.ts';
 import { clusterMetadata, namespacedMetadata } from './metadata-schema.ts';
 
 const secretRef = z.strictObject({ name: checkedString(dns1123SubdomainError), key: checkedString(secretKeyError) });
 
 const externalAccountBinding = z.strictObject({
-  keyID: z.string().min(1),
+  keyID: boundedString().min(1),
   keySecretRef: secretRef,
   keyAlgorithm: z.enum(['HS256', 'HS384', 'HS512']).optional(),
 });
 
 const solver = z
   .strictObject({
-    selector: z.strictObject({ dnsNames: stringList.optional(), dnsZones: stringList.optional(), matchLabels: stringMap.optional() }).optional(),
+    selector: z.strictObject({ dnsNames: stringList.optional(), dnsZones: stringList.optional(), matchLabels: labelMap.optional() }).optional(),
     http01: z.strictObject({ ingress: z.record(z.string(), z.unknown()).optional(), gatewayHTTPRoute: z.record(z.string(), z.unknown()).optional() }).optional(),
     dns01: notSupported('only http01 solvers are implemented'),
   })
@@ -27,17 +27,17 @@ const solver = z
   .transform((s): AcmeSolver => ({ ...(s.selector && { selector: s.selector }), ...(s.http01 && { http01: s.http01 }) }));
 
 const acme = z.strictObject({
-  server: checkedString(httpUrlError),
+  server: checkedString(acmeServerError),
   email: checkedString(emailError).optional(),
   privateKeySecretRef: z.strictObject({ name: checkedString(dns1123SubdomainError), key: checkedString(secretKeyError).optional() }),
   externalAccountBinding: externalAccountBinding.optional(),
   caBundle: checkedString(caBundleError).optional(),
   skipTLSVerify: z.boolean().optional(),
-  preferredChain: z.string().optional(),
+  preferredChain: boundedString().optional(),
   disableAccountKeyGeneration: z.boolean().optional(),
   enableDurationFeature: z.boolean().optional(),
   disableRenewalInfo: z.boolean().optional(),
-  solvers: z.array(solver).min(1),
+  solvers: z.array(solver).min(1).max(MAX_ITEMS),
 });
 
 const onlyAcme = 'only acme issuers are implemented';

@@ -16,6 +16,18 @@ export const applyIssuer = defineUpdate<ApplyResult, [IssuerManifest]>('applyIss
 export const getIssuer = defineQuery<IssuerObject | undefined>('getIssuer');
 export const deleteIssuer = defineSignal('deleteIssuer');
 
+/** What a Certificate tells its issuer when the CA rejected the issuer's account. */
+export interface AccountRejectedReport {
+  /** The account URL the rejected request was signed with; a report about an older account is stale. */
+  accountUrl?: string;
+  /** The CA's answer, e.g. "creating ACME order: 400 accountDoesNotExist: ...". */
+  message: string;
+  /** Who saw it, e.g. "Certificate team-a/web". */
+  from: string;
+}
+/** Sent by a Certificate (an external workflow signal): verify the account, re-register if it is gone. */
+export const accountRejected = defineSignal<[AccountRejectedReport]>('accountRejected');
+
 export const applyCertificate = defineUpdate<ApplyResult, [CertificateManifest]>('applyCertificate');
 export const renewCertificate = defineSignal('renewCertificate');
 export const deleteCertificate = defineSignal<[{ deleteSecret: boolean }]>('deleteCertificate');

@@ -3,15 +3,15 @@
 import { z } from 'zod';
 import type { ObjectMeta } from './types.ts';
 import { dns1123LabelError, dns1123SubdomainError } from './names.ts';
-import { checkedString, stringMap } from './field-checks.ts';
+import { annotationMap, checkedString, labelMap } from './field-checks.ts';
 
 const ignored = z.unknown().optional();
 
 const metadataFields = z.strictObject({
   name: checkedString(dns1123SubdomainError),
   namespace: checkedString(dns1123LabelError).optional(),
-  labels: stringMap.optional(),
-  annotations: stringMap.optional(),
+  labels: labelMap.optional(),
+  annotations: annotationMap.optional(),
   uid: ignored,
   resourceVersion: ignored,
   creationTimestamp: ignored,

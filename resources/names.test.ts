@@ -1,11 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dns1123LabelError, dns1123SubdomainError, dnsNameError, secretKeyError } from './names.ts';
+import { dns1123LabelError, dns1123SubdomainError, dnsNameError, labelValueError, qualifiedNameError, secretKeyError } from './names.ts';
 
 type Validator = (s: string) => string | undefined;
 const long = (n: number) => 'a'.repeat(n);
 
 const cases: Array<[Validator, string, boolean]> = [
+  [qualifiedNameError, 'team', true],
+  [qualifiedNameError, 'app.kubernetes.io/name', true],
+  [qualifiedNameError, 'cert-manager.io/issuer-name', true],
+  [qualifiedNameError, 'My_Key.1', true],
+  [qualifiedNameError, long(63), true],
+  [qualifiedNameError, long(64), false],
+  [qualifiedNameError, `${long(254)}/x`, false],
+  [qualifiedNameError, '/x', false],
+  [qualifiedNameError, 'example.com/', false],
+  [qualifiedNameError, 'Example.com/x', false],
+  [qualifiedNameError, '-x', false],
+  [qualifiedNameError, 'a/b/c', false],
+  [qualifiedNameError, '', false],
+  [labelValueError, '', true],
+  [labelValueError, 'payments', true],
+  [labelValueError, 'v1.2_3-x', true],
+  [labelValueError, long(63), true],
+  [labelValueError, long(64), false],
+  [labelValueError, 'a b', false],
+  [labelValueError, 'x-', false],
   [dnsNameError, 'www.example.com', true],
   [dnsNameError, 'WWW.Example.COM', true],
   [dnsNameError, 'localhost', true],
@@ -53,3 +73,11 @@ for (const [validate, input, valid] of cases) {
     else assert.equal(typeof err, 'string');
   });
 }
+
+test('name checks on hostile lengths stay fast', () => {
+  const t = performance.now();
+  for (const v of [dnsNameError, dns1123SubdomainError, dns1123LabelError, secretKeyError, qualifiedNameError, labelValueError]) {
+    for (const s of ['a.'.repeat(100_000), `${'a'.repeat(200_000)}-`, `${'a-'.repeat(100_000)}_`]) assert.notEqual(v(s), undefined);
+  }
+  assert.ok(performance.now() - t < 200, `${performance.now() - t} ms`);
+});

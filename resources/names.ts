@@ -5,6 +5,7 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** A certificate DNS SAN: RFC 1123 hostname, optionally with a `*.` wildcard as the whole first label. */
 export function dnsNameError(name: string): string | undefined {
@@ -50,5 +51,33 @@ export function secretKeyError(key: string): string | undefined {
   }
   if (key === '.' || key === '..') return `must not be '${key}'`;
   if (key.startsWith('..')) return "must not start with '..'";
+  return undefined;
+}
+
+/** A label or annotation key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+export function qualifiedNameError(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (slash !== -1) {
+    const prefix = key.slice(0, slash);
+    if (prefix === '') return 'prefix part must be non-empty';
+    const bad = dns1123SubdomainError(prefix);
+    if (bad) return `prefix part ${bad}`;
+  }
+  if (name === '') return 'name part must be non-empty';
+  if (name.length > 63) return 'name part must be no more than 63 characters';
+  if (!QUALIFIED_NAME.test(name)) {
+    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+  }
+  return undefined;
+}
+
+/** A label value: empty, or at most 63 characters of the qualified-name alphabet. */
+export function labelValueError(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > 63) return 'must be no more than 63 characters';
+  if (!QUALIFIED_NAME.test(value)) {
+    return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+  }
   return undefined;
 }

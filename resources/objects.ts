@@ -3,7 +3,15 @@ import type { CertificateManifest, Condition, IssuerManifest, IssuerRef, ObjectM
 
 export interface IssuerStatus {
   conditions: Condition[];
-  acme?: { uri?: string; lastRegisteredEmail?: string; lastPrivateKeyHash?: string };
+  acme?: {
+    uri?: string;
+    lastRegisteredEmail?: string;
+    /**
+     * Tracks which account key the account was registered with, as cert-manager's field does; here
+     * it is the RFC 7638 thumbprint of the key's public half, so it reveals nothing about the key.
+     */
+    lastPrivateKeyHash?: string;
+  };
 }
 export type IssuerObject = IssuerManifest & { status: IssuerStatus };
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { manifestFormat } from './content-type.ts';
 import { parseManifestBody } from './parse-body.ts';
 
 const issuer = { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'a' } };
@@ -19,13 +20,13 @@ const okCases: Array<{ name: string; body: string; contentType?: string; docs: u
   { name: 'JSON List', body: JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [issuer, cert] }), contentType: 'application/json', docs: [issuer, cert] },
   { name: 'JSON typed list', body: JSON.stringify({ kind: 'CertificateList', items: [cert] }), contentType: 'application/json', docs: [cert] },
   { name: 'JSON array', body: JSON.stringify([issuer, cert]), contentType: 'application/json', docs: [issuer, cert] },
-  { name: 'JSON body without content type is still YAML-parsable', body: JSON.stringify(issuer), docs: [issuer] },
+  { name: 'JSON sent as YAML is YAML-parsable', body: JSON.stringify(issuer), docs: [issuer] },
   { name: 'scalar YAML document is passed through for validation to reject', body: 'hello', docs: ['hello'] },
 ];
 
 for (const c of okCases) {
   test(`parses ${c.name}`, () => {
-    assert.deepEqual(parseManifestBody(c.body, c.contentType), { ok: true, docs: c.docs });
+    assert.deepEqual(parseManifestBody(c.body, manifestFormat(c.contentType) ?? 'yaml'), { ok: true, docs: c.docs });
   });
 }
 
@@ -40,8 +41,53 @@ const errorCases: Array<{ name: string; body: string; contentType?: string; mess
 
 for (const c of errorCases) {
   test(`rejects ${c.name}`, () => {
-    const result = parseManifestBody(c.body, c.contentType);
+    const result = parseManifestBody(c.body, manifestFormat(c.contentType) ?? 'yaml');
     assert.equal(result.ok, false);
     if (!result.ok) assert.match(result.message, c.message);
   });
 }
+
+const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+const doc = (i: number) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s${i}}\n`;
+
+const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; code: number; message: RegExp }> = [
+  { name: 'YAML alias bomb', body: bomb, format: 'yaml', code: 400, message: /alias/i },
+  { name: 'JSON nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'json', code: 400, message: /nested more than 64/ },
+  { name: 'YAML flow nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'yaml', code: 400, message: /nested more than 64/ },
+  { name: 'YAML compact sequences 5,000 deep', body: '- '.repeat(5000) + 'x', format: 'yaml', code: 400, message: /nested more than 64/ },
+  { name: '501 YAML documents', body: Array.from({ length: 501 }, (_, i) => doc(i)).join('---\n'), format: 'yaml', code: 413, message: /at most 500 \(API_MAX_DOCUMENTS\)/ },
+  { name: '2,000 YAML documents, refused before parsing', body: Array.from({ length: 2000 }, (_, i) => `---\n${doc(i)}`).join(''), format: 'yaml', code: 413, message: /2000 documents/ },
+  { name: '501 JSON items', body: JSON.stringify({ kind: 'List', items: Array.from({ length: 501 }, () => ({})) }), format: 'json', code: 413, message: /501 documents/ },
+];
+for (const c of limitCases) {
+  test(`refuses ${c.name} with ${c.code}, fast`, () => {
+    const t = performance.now();
+    const result = parseManifestBody(c.body, c.format);
+    assert.ok(performance.now() - t < 500);
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.equal(result.code, c.code);
+      assert.match(result.message, c.message);
+    }
+  });
+}
+
+test('500 documents are accepted, each with its own leading ---', () => {
+  const result = parseManifestBody(Array.from({ length: 500 }, (_, i) => `---\n${doc(i)}`).join(''), 'yaml');
+  assert.equal(result.ok && result.docs.length, 500);
+});
+
+test('500 documents separated by --- (none before the first) are accepted', () => {
+  const result = parseManifestBody(Array.from({ length: 500 }, (_, i) => doc(i)).join('---\n'), 'yaml');
+  assert.equal(result.ok && result.docs.length, 500);
+});
+
+test('a comment before the first --- is not a document', () => {
+  const result = parseManifestBody(`# header\n%YAML 1.2\n${Array.from({ length: 500 }, (_, i) => `---\n${doc(i)}`).join('')}`, 'yaml');
+  assert.equal(result.ok && result.docs.length, 500);
+});
+
+test('a few aliases are fine', () => {
+  const result = parseManifestBody('a: &x {k: v}\nb: *x\n', 'yaml');
+  assert.deepEqual(result, { ok: true, docs: [{ a: { k: 'v' }, b: { k: 'v' } }] });
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SecretManifest } from './types.ts';
 import { secretKeyError } from './names.ts';
 import { decodeBase64 } from './formats.ts';
-import { always, invalidValue, isRecord, report } from './field-checks.ts';
+import { always, boundedString, invalidValue, isRecord, report } from './field-checks.ts';
 import { namespacedMetadata } from './metadata-schema.ts';
 
 function secretMap<T>(value: z.ZodType<T, string>) {
@@ -29,7 +29,7 @@ export const secretSchema: z.ZodType<SecretManifest> = z
     apiVersion: z.literal('v1'),
     kind: z.literal('Secret'),
     metadata: namespacedMetadata,
-    type: z.string().default('Opaque'),
+    type: boundedString(253).default('Opaque'),
     data: secretMap(base64Value).optional(),
     stringData: secretMap(z.string().transform((value) => Buffer.from(value, 'utf8'))).optional(),
     immutable: z.boolean().optional(),

@@ -6,6 +6,8 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   causes?: FieldCause[];
+  /** A multi-document apply that failed part-way: what happened to each document. */
+  items?: unknown[];
 }
 
 export interface Status {
@@ -41,6 +43,18 @@ export function notFoundStatus(resource: string, name: string): Status {
 
 export function unauthorizedStatus(): Status {
   return failureStatus(401, 'Unauthorized', 'Unauthorized');
+}
+
+export function forbiddenStatus(message: string): Status {
+  return failureStatus(403, 'Forbidden', message);
+}
+
+export function tooLargeStatus(message: string): Status {
+  return failureStatus(413, 'RequestEntityTooLarge', message);
+}
+
+export function unsupportedMediaTypeStatus(message: string): Status {
+  return failureStatus(415, 'UnsupportedMediaType', message);
 }
 
 export function serviceUnavailableStatus(message: string): Status {

@@ -67,6 +67,12 @@ const invalid: Array<{ name: string; doc: unknown; field: string; message?: RegE
   { name: 'empty issuer spec', doc: issuer({}, { spec: {} }), field: 'spec' },
   { name: 'missing ACME server', doc: issuer({ server: undefined }), field: 'spec.acme.server', message: /^Required value$/ },
   { name: 'non-HTTP ACME server', doc: issuer({ server: 'ftp://acme.example' }), field: 'spec.acme.server' },
+  { name: 'ACME server at the metadata IP', doc: issuer({ server: 'http://169.254.169.254/latest/meta-data/' }), field: 'spec.acme.server', message: /link-local or cloud metadata/ },
+  { name: 'ACME server at the metadata IP in decimal', doc: issuer({ server: 'http://2852039166/dir' }), field: 'spec.acme.server', message: /169\.254\.169\.254/ },
+  { name: 'ACME server at an IPv6 link-local address', doc: issuer({ server: 'https://[fe80::1]:14000/dir' }), field: 'spec.acme.server', message: /link-local/ },
+  { name: 'ACME server at the AWS IPv6 metadata address', doc: issuer({ server: 'http://[fd00:ec2::254]/' }), field: 'spec.acme.server', message: /metadata/ },
+  { name: 'ACME server at the Alibaba metadata address', doc: issuer({ server: 'http://100.100.100.200/latest/meta-data/' }), field: 'spec.acme.server', message: /metadata/ },
+  { name: 'ACME server at a metadata host name', doc: issuer({ server: 'http://Metadata.Google.Internal./computeMetadata/v1/' }), field: 'spec.acme.server', message: /metadata endpoint/ },
   { name: 'bad ACME email', doc: issuer({ email: 'ops at example.com' }), field: 'spec.acme.email' },
   { name: 'caBundle that is not PEM', doc: issuer({ caBundle: Buffer.from('hello').toString('base64') }), field: 'spec.acme.caBundle', message: /base64 of PEM/ },
   { name: 'EAB without keyID', doc: issuer({ externalAccountBinding: { keySecretRef: { name: 'eab', key: 'secret' } } }), field: 'spec.acme.externalAccountBinding.keyID' },
@@ -75,7 +81,35 @@ const invalid: Array<{ name: string; doc: unknown; field: string; message?: RegE
   { name: 'secret with invalid base64', doc: secret({ data: { secret: 'not base64!' } }), field: 'data.secret', message: /must be base64/ },
   { name: 'secret with invalid key', doc: secret({ stringData: { 'a/b': 'x' } }), field: 'stringData.a/b' },
   { name: 'secret with wrong apiVersion', doc: secret({ apiVersion: 'cert-manager.io/v1' }), field: 'apiVersion' },
+  // Limits: every one names its field, and a long value is not echoed back whole.
+  { name: '300-character name', doc: cert({}, { metadata: { name: 'a'.repeat(300) } }), field: 'metadata.name', message: /no more than 253/ },
+  { name: '64-character namespace', doc: cert({}, { metadata: { name: 'web', namespace: 'a'.repeat(64) } }), field: 'metadata.namespace', message: /no more than 63/ },
+  { name: '101 dnsNames', doc: cert({ dnsNames: Array.from({ length: 101 }, (_, i) => `n${i}.example.com`) }), field: 'spec.dnsNames', message: /^Too many: 101: must have at most 100 items$/ },
+  { name: '254-character DNS name', doc: cert({ dnsNames: [`${'a.'.repeat(126)}ab`] }), field: 'spec.dnsNames[0]', message: /no more than 253/ },
+  { name: '101 IP addresses', doc: cert({ ipAddresses: Array(101).fill('10.0.0.1') }), field: 'spec.ipAddresses', message: /Too many/ },
+  { name: 'label value of 64 characters', doc: cert({}, { metadata: { name: 'web', labels: { team: 'a'.repeat(64) } } }), field: 'metadata.labels.team', message: /no more than 63/ },
+  { name: 'label key with a space', doc: cert({}, { metadata: { name: 'web', labels: { 'my team': 'a' } } }), field: 'metadata.labels.my team' },
+  { name: 'annotations over 256 KiB', doc: cert({}, { metadata: { name: 'web', annotations: { a: 'x'.repeat(262_144) } } }), field: 'metadata.annotations', message: /at most 262144 bytes/ },
+  { name: 'secretTemplate label too long', doc: cert({ secretTemplate: { labels: { a: 'b'.repeat(64) } } }), field: 'spec.secretTemplate.labels.a' },
+  { name: 'subject organization too long', doc: cert({ subject: { organizations: ['o'.repeat(1025)] } }), field: 'spec.subject.organizations[0]', message: /^Too long: must have at most 1024 characters$/ },
+  { name: '60,000-character e-mail', doc: cert({ emailAddresses: [`a@${'a.'.repeat(30_000)}@`] }), field: 'spec.emailAddresses[0]', message: /email/ },
+  { name: 'ACME e-mail of 60,000 characters', doc: issuer({ email: `a@${'a.'.repeat(30_000)}@` }), field: 'spec.acme.email' },
+  { name: 'EAB keyID too long', doc: issuer({ externalAccountBinding: { keyID: 'k'.repeat(2000), keySecretRef: { name: 'eab', key: 'secret' } } }), field: 'spec.acme.externalAccountBinding.keyID', message: /Too long/ },
+  { name: 'ACME server URL too long', doc: issuer({ server: `https://acme.example/${'a'.repeat(3000)}` }), field: 'spec.acme.server', message: /2048/ },
+  { name: '101 solvers', doc: issuer({ solvers: Array(101).fill({ http01: { ingress: {} } }) }), field: 'spec.acme.solvers', message: /Too many/ },
 ];
+
+test('hostile field values are refused in well under a second', () => {
+  const t = performance.now();
+  const result = validateManifests([
+    cert({ emailAddresses: Array(100).fill(`a@${'a.'.repeat(30_000)}@`) }),
+    issuer({ email: `a@${'a.'.repeat(30_000)}@` }, { metadata: { name: 'a'.repeat(200_000) } }),
+  ]);
+  assert.equal(result.ok, false);
+  assert.ok(performance.now() - t < 500, `${performance.now() - t} ms`);
+  // The message stays readable: long values are cut, not echoed whole.
+  if (!result.ok) for (const c of result.causes) assert.ok(c.message.length < 1000, `cause of ${c.message.length} characters`);
+});
 
 for (const c of invalid) {
   test(`rejects ${c.name} with a cause on ${c.field || '(document)'}`, () => {
@@ -89,6 +123,16 @@ for (const c of invalid) {
 }
 
 const valid: Array<{ name: string; doc: unknown; check: (m: any) => void }> = [
+  {
+    name: 'ACME servers on loopback and private addresses stay allowed (internal CAs, Pebble)',
+    doc: issuer({ server: 'https://127.0.0.1:14000/dir' }),
+    check: (m: IssuerManifest) => assert.equal(m.spec.acme.server, 'https://127.0.0.1:14000/dir'),
+  },
+  {
+    name: 'ACME server on a private IPv6 address',
+    doc: issuer({ server: 'https://[fd12::5]/acme/directory' }),
+    check: (m: IssuerManifest) => assert.equal(m.spec.acme.server, 'https://[fd12::5]/acme/directory'),
+  },
   {
     name: 'minimal Certificate gets cert-manager defaults',
     doc: cert(),
@@ -215,7 +259,7 @@ spec:
   issuerRef:
     name: digicert
 `;
-  const parsed = parseManifestBody(body, 'application/yaml');
+  const parsed = parseManifestBody(body, 'yaml');
   assert.ok(parsed.ok);
   const result = validateManifests(parsed.docs);
   assert.ok(result.ok, result.ok ? '' : result.message);

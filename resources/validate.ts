@@ -81,8 +81,11 @@ function rawIdentity(doc: unknown): { kind: Kind; name: string; namespace: strin
   if (!isRecord(doc) || !isKind(doc['kind']) || !isRecord(doc['metadata'])) return undefined;
   const { name, namespace } = doc['metadata'];
   if (typeof name !== 'string' || name === '') return undefined;
-  return { kind: doc['kind'], name, namespace: typeof namespace === 'string' && namespace !== '' ? namespace : 'default' };
+  return { kind: doc['kind'], name: clip(name), namespace: typeof namespace === 'string' && namespace !== '' ? clip(namespace) : 'default' };
 }
+
+/** An over-long name is named by its start: the whole of it would swamp the message. */
+const clip = (s: string) => (s.length > 253 ? `${s.slice(0, 100)}...` : s);
 
 /** "Certificate team-a/web", "ClusterIssuer letsencrypt", or "document 2". */
 function label(doc: unknown, index: number): string {

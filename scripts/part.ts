@@ -2,6 +2,7 @@
 // and stops it cleanly on SIGINT/SIGTERM.
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
+import { refuseUnsafeBind } from './refuse-unsafe-bind.ts';
 import { startStack } from './stack.ts';
 
 export async function runPart(part: 'api' | 'worker'): Promise<void> {
@@ -11,6 +12,7 @@ export async function runPart(part: 'api' | 'worker'): Promise<void> {
     log.fatal(`TEMPORAL_ADDRESS is not set: \`npm run ${part}\` connects to an existing Temporal; use \`npm start\` for the embedded dev server`);
     process.exit(2);
   }
+  if (part === 'api') refuseUnsafeBind(config, log);
   const stack = await startStack(config, config.temporal.address, { api: part === 'api', worker: part === 'worker', log });
   const stop = () => void stack.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

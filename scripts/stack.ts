@@ -1,12 +1,14 @@
 // Composes the service: an API and/or a worker against a Temporal address. `npm start`, the
 // production entry points and the integration tests all build it the same way.
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server.ts';
 import type { Config } from '../platform/config.ts';
 import { Http01Store } from '../platform/http01-store.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { FileSecretStore } from '../platform/secret-store.ts';
+import { ensureSearchAttributes } from '../platform/search-attribute-setup.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
 import { runWorker } from '../worker/run.ts';
 
@@ -25,6 +27,8 @@ export interface StackOptions {
 export async function startStack(config: Config, address: string, opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? createLogger(config.logLevel);
   const stack: Stack = { stop: async () => {} };
+  const client = await connectClient(config, address);
+  await registerSearchAttributes(client, config, log);
   let workerRun: Promise<void> | undefined;
   if (opts.worker !== false) {
     const running = await runWorker(config, address);
@@ -33,7 +37,6 @@ export async function startStack(config: Config, address: string, opts: StackOpt
     log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
   }
   if (opts.api !== false) {
-    const client = await connectClient(config, address);
     stack.api = await startApi({
       client,
       config,
@@ -41,17 +44,24 @@ export async function startStack(config: Config, address: string, opts: StackOpt
       secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
       http01: new Http01Store(config.dataDir),
     });
-    const closeClient = () => client.connection.close();
-    const apiStop = stack.api.stop;
-    stack.api.stop = async () => {
-      await apiStop();
-      await closeClient();
-    };
   }
   stack.stop = async () => {
     await stack.api?.stop();
+    await client.connection.close();
     if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
     await workerRun;
   };
   return stack;
+}
+
+// Any Temporal but the embedded one may lack them; without them every apply fails. A refusal
+// (no permission, Temporal Cloud) is logged with what to do, and /readyz keeps saying it.
+async function registerSearchAttributes(client: Client, config: Config, log: Logger): Promise<void> {
+  const namespace = config.temporal.namespace;
+  try {
+    const added = await ensureSearchAttributes(client.connection, namespace);
+    if (added.length > 0) log.info({ namespace, added }, 'registered search attributes on the Temporal namespace');
+  } catch (err) {
+    log.error({ namespace }, `cannot register search attributes: ${(err as Error).message}`);
+  }
 }

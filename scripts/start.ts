@@ -5,10 +5,12 @@ import path from 'node:path';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../platform/temporal-dev-server.ts';
+import { refuseUnsafeBind } from './refuse-unsafe-bind.ts';
 import { startStack } from './stack.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, 'start');
+refuseUnsafeBind(config, log);
 
 let devServer: TemporalDevServer | undefined;
 let address = config.temporal.address;
@@ -31,7 +33,8 @@ console.log(
   [
     '',
     `  API:            http://localhost:${stack.api?.port}  (try: curl http://localhost:${stack.api?.port}/healthz)`,
-    `  HTTP-01:        ${stack.api?.http01Port ? `port ${stack.api.http01Port}` : `NOT serving (port ${config.http01Port} unavailable)`}`,
+    `  API auth:       ${config.api.apiToken ? 'Bearer API_TOKEN' : `none (listening on ${config.host} only)`}; Secret reads ${config.api.apiSecretsToken ? 'need API_SECRETS_TOKEN' : 'disabled (no API_SECRETS_TOKEN)'}`,
+    `  HTTP-01:        ${stack.api?.http01Port ? `${config.http01Host}:${stack.api.http01Port}` : `NOT serving (port ${config.http01Port} unavailable)`}`,
     `  Temporal:       ${address}${ui ? `\n  Temporal UI:    ${ui}/namespaces/${config.temporal.namespace}/workflows` : ''}`,
     `  Data directory: ${config.dataDir}`,
     '  Ctrl-C stops everything.',

@@ -37,6 +37,7 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
     client: () => client,
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
+    outbound: config.outbound,
   });
   const worker = await Worker.create({
     connection,

@@ -6,6 +6,13 @@
 // round trips of scheduling a task (npm run bench: apply->Ready and throughput, see the README).
 // Their results are still recorded in history, and their retries still follow these policies;
 // retries that wait longer than `localRetryThreshold` (2 s) become durable timers.
+//
+// A local activity holds its workflow task slot while it runs (scripts/bench/la-slots.ts: 45
+// calls hanging for 30 s delayed an unrelated workflow by 28 s; 40 slots). ACME calls still stay
+// local: every request ends after ACME_HTTP_TIMEOUT, and once 4 requests to a server have gone
+// unanswered for 2 s further calls to it fail at once and retry on a timer (acme-bulkhead.ts),
+// so a dead CA holds a handful of slots at most. Regular activities would only move the problem
+// to the activity slots (105 hanging regular activities delayed another one by 25 s).
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
@@ -14,6 +21,17 @@ export const acme = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
   localRetryThreshold: '2s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+/**
+ * ACME account registration. The Issuer workflow retries it on its own timer and shows every
+ * failure in its Ready condition, so a CA that does not answer is reported after two attempts
+ * (each bounded by ACME_HTTP_TIMEOUT per request) instead of after the ten of `acme`.
+ */
+export const account = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1m',
+  localRetryThreshold: '2s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 2 },
 });
 
 /** Reading and writing the secret store, key generation. */

@@ -5,12 +5,14 @@ import { resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
+import { orderLabels } from '../resources/owner-labels.ts';
 import { getCertificateRequest } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
+import { objectPublisher } from './publish.ts';
 
 export { getCertificateRequest };
 
@@ -51,8 +53,10 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     status: { conditions: [] },
   };
   setHandler(getCertificateRequest, () => cr);
+  const publish = objectPublisher<CertificateRequestObject>();
   const mark = (type: string, status: 'True' | 'False', reason: string, message: string) => {
     cr.status.conditions = setCondition(cr.status.conditions, { type, status, reason, message }, new Date());
+    publish(cr);
   };
 
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
@@ -66,7 +70,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
       args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],
       parentClosePolicy: 'REQUEST_CANCEL',
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
-      typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef),
+      typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef, orderLabels(input.name)),
     });
     cr.status.certificate = asciiToBase64(chainPem);
     mark('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully');
@@ -79,6 +83,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     const message = rootMessage(err);
     cr.status.failureTime = isoSeconds(new Date());
     mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);
-    throw ApplicationFailure.nonRetryable(message, 'CertificateRequestFailed');
+    // The cause is kept: the Certificate reads the ACME problem type from it (account-rejection.ts).
+    throw ApplicationFailure.create({ message, type: 'CertificateRequestFailed', nonRetryable: true, cause: err instanceof Error ? err : undefined });
   }
 }

@@ -168,6 +168,18 @@ export class CertificateStatusBook {
     this.condition('Ready', 'True', 'Ready', 'Certificate is up to date and has not expired', now);
   }
 
+  /** The CA refused the issuer's account: not this certificate's failure, so no backoff. */
+  accountRejected(message: string, now = new Date()): void {
+    delete this.status.currentRequest;
+    this.condition(
+      'Issuing',
+      'False',
+      'IssuerAccountRejected',
+      `The ACME server refused the issuer's account (${message}); issuing again as soon as the issuer has verified or registered it again`,
+      now,
+    );
+  }
+
   failed(message: string, now = new Date()): void {
     this.status.failedIssuanceAttempts = (this.status.failedIssuanceAttempts ?? 0) + 1;
     this.status.lastFailureTime = isoSeconds(now);

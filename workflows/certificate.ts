@@ -7,7 +7,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   executeChild,
   isCancellation,
   setCurrentDetails,
@@ -17,7 +16,9 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../activities/certificate-secret.ts';
 import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
+import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
@@ -29,6 +30,8 @@ import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
+import { reportAccountRejection } from './issuer-account-report.ts';
+import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
 import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
@@ -39,9 +42,15 @@ export interface CertificateWorkflowInput {
   /** Carried across continue-as-new. */
   failedGeneration?: number;
   forced?: boolean;
+  /** The CA refused the issuer's account on the last attempt; waiting for the issuer to verify it. */
+  accountReport?: { accountUrl?: string; message: string };
 }
 
-type Outcome = 'issued' | 'failed' | 'cancelled';
+type Outcome =
+  | { kind: 'issued' | 'cancelled' }
+  /** `rejection`: the issuer's account was refused too (counted: the attempt right after a recovery). */
+  | { kind: 'failed'; rejection?: AccountRejection }
+  | { kind: 'accountRejected'; rejection: AccountRejection };
 
 export async function certificateWorkflow(input: CertificateWorkflowInput = {}): Promise<void> {
   const book = new CertificateStatusBook(input.object);
@@ -49,12 +58,17 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   let forced = input.forced ?? false;
   let deletion: { deleteSecret: boolean } | undefined;
   let failedGeneration = input.failedGeneration;
+  let accountReport = input.accountReport;
+  const publishObject = objectPublisher<CertificateObject>();
+  const publish = (b: CertificateStatusBook) => publishStatus(b, publishObject);
 
   setHandler(
     applyCertificate,
     (manifest) => {
       const applied = applyManifest(book.object, manifest, new Date());
       book.replaceSpec(applied.object);
+      if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(applied.object.metadata.labels) }]);
+      publishObject(book.object);
       return applied.result;
     },
     {
@@ -117,12 +131,37 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     }
     issuerPollMs = 1000;
 
+    // After an account refusal: a new account URL means the issuer registered again, so issue at
+    // once (once: a second refusal counts); the same URL means the account was fine after all.
+    const afterRecovery = accountReport !== undefined;
+    if (accountReport) {
+      const report = accountReport;
+      accountReport = undefined;
+      if (resolved.context.accountUrl === report.accountUrl) {
+        forced = false;
+        book.failed(failedMessage(report.message));
+        failedGeneration = generation;
+        publish(book);
+        continue;
+      }
+    }
+
+    const wasForced = forced;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
-    const outcome = await issueUnlessInterrupted(book, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation);
-    failedGeneration = outcome === 'failed' ? generation : undefined;
+    const outcome = await issueUnlessInterrupted(book, publish, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
+    failedGeneration = outcome.kind === 'failed' ? generation : undefined;
     publish(book);
-    if (outcome !== 'cancelled' && !deletion) await restart();
+    if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
+      const { accountUrl } = resolved.context;
+      await reportAccountRejection(ref.namespace, cert.spec.issuerRef, { accountUrl, message: outcome.rejection.message, from: `Certificate ${ref.namespace}/${ref.certificateName}` });
+      if (outcome.kind === 'accountRejected') {
+        accountReport = { accountUrl, message: outcome.rejection.message };
+        // The same issuance runs again once the issuer is back; a manual trigger is not used up.
+        forced = wasForced;
+      }
+    }
+    if (outcome.kind !== 'cancelled' && !deletion) await restart();
   }
 
   const cert = book.object;
@@ -131,7 +170,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
 
   async function restart(): Promise<never> {
     await condition(allHandlersFinished);
-    return continueAsNew<typeof certificateWorkflow>({ object: book.object, options, failedGeneration, forced });
+    return continueAsNewPublished<typeof certificateWorkflow>({ object: book.object, options, failedGeneration, forced, accountReport });
   }
 }
 
@@ -160,31 +199,40 @@ async function checkRenewalInfo(
 // cancels the CertificateRequest, its Order and Challenges, and they clean up after themselves.
 async function issueUnlessInterrupted(
   book: CertificateStatusBook,
+  publish: (book: CertificateStatusBook) => void,
   reason: IssueReason,
   request: RequestExtras,
   interrupted: () => boolean,
+  countAccountRejection: boolean,
 ): Promise<Outcome> {
   const work = new CancellationScope();
   const watch = new CancellationScope();
   void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
   try {
-    await work.run(() => issue(book, reason, request));
-    return 'issued';
+    await work.run(() => issue(book, publish, reason, request));
+    return { kind: 'issued' };
   } catch (err) {
     if (isCancellation(err)) {
       book.cancelled();
-      return 'cancelled';
+      return { kind: 'cancelled' };
     }
-    book.failed(`The certificate request has failed to complete and will be retried: ${rootMessage(err)}`);
-    return 'failed';
+    const rejection = accountRejection(err);
+    if (rejection && !countAccountRejection) {
+      book.accountRejected(rejection.message);
+      return { kind: 'accountRejected', rejection };
+    }
+    book.failed(failedMessage(rootMessage(err)));
+    return { kind: 'failed', rejection };
   } finally {
     watch.cancel();
   }
 }
 
+const failedMessage = (cause: string) => `The certificate request has failed to complete and will be retried: ${cause}`;
+
 type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
-async function issue(book: CertificateStatusBook, reason: IssueReason, extras: RequestExtras): Promise<void> {
+async function issue(book: CertificateStatusBook, publish: (book: CertificateStatusBook) => void, reason: IssueReason, extras: RequestExtras): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -200,15 +248,16 @@ async function issue(book: CertificateStatusBook, reason: IssueReason, extras: R
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
-    typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef),
+    typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef, labels),
   });
   book.requestFinished();
   const stored = await storeIssuedCertificate(book, ref, { ...issued, issuerRef: spec.issuerRef, spec }, publish);
   book.issued(revision, stored);
 }
 
-function publish(book: CertificateStatusBook): void {
+function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>): void {
   const cert = book.object!;
+  publishObject(cert);
   const ready = cert.status.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
   upsertSearchAttributes([
     { key: READY, value: ready },

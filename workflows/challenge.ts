@@ -4,11 +4,13 @@ import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/w
 import type { AcmeIssuerContext } from '../activities/index.ts';
 import type { AcmeAuthorizationState as Authz } from '../activities/acme-order.ts';
 import { getChallenge } from '../resources/messages.ts';
+import { challengeLabels } from '../resources/owner-labels.ts';
 import type { ChallengeObject } from '../resources/objects.ts';
 import { selectSolver } from '../resources/solver.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { acme, selfCheck } from './activities.ts';
 import { pollUntil } from './poll.ts';
+import { objectPublisher } from './publish.ts';
 
 export { getChallenge };
 
@@ -30,7 +32,7 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
   const object: ChallengeObject = {
     apiVersion: 'acme.cert-manager.io/v1',
     kind: 'Challenge',
-    metadata: { name: input.name, namespace: input.namespace, labels: { 'acme.cert-manager.io/order-name': input.orderName } },
+    metadata: { name: input.name, namespace: input.namespace, labels: challengeLabels(input.orderName) },
     spec: {
       url: http01?.url ?? '',
       authorizationURL: authz.url,
@@ -45,9 +47,12 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
     status: { processing: true, presented: false, reason: '', state: authz.status },
   };
   setHandler(getChallenge, () => object);
+  const publish = objectPublisher<ChallengeObject>();
+  publish(object);
 
   const fail = (reason: string): never => {
     object.status = { ...object.status, processing: false, reason, state: 'invalid' };
+    publish(object);
     throw ApplicationFailure.nonRetryable(`Challenge for ${dnsName} failed: ${reason}`, 'ChallengeFailed');
   };
   if (!picked) fail(`no solver in issuer ${input.issuerRef.name} matches ${dnsName}`);
@@ -60,8 +65,10 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
     object.spec.key = await acme.presentHttp01(issuer, challenge.token);
     object.status.presented = true;
     object.status.reason = 'Waiting for HTTP-01 challenge propagation';
+    publish(object);
     await selfCheck.selfCheckHttp01(dnsName, challenge.token, object.spec.key);
     object.status.reason = 'Challenge accepted, waiting for the ACME server to validate it';
+    publish(object);
     await acme.acceptAcmeChallenge(issuer, challenge.url);
     const final = await pollUntil<Authz>(
       () => acme.getAcmeAuthorization(issuer, authz.url),
@@ -85,5 +92,6 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
     // Clean up even when the order is cancelled: a stale response must not stay served.
     await CancellationScope.nonCancellable(() => acme.cleanupHttp01(challenge.token));
     object.status.presented = false;
+    publish(object);
   }
 }

@@ -7,6 +7,7 @@ import { resourceSearchAttributes } from '../platform/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds } from '../resources/conditions.ts';
 import { challengeName, challengeWorkflowId } from '../resources/ids.ts';
+import { challengeLabels, orderLabels } from '../resources/owner-labels.ts';
 import { getOrder } from '../resources/messages.ts';
 import type { OrderObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
@@ -14,6 +15,7 @@ import { acme } from './activities.ts';
 import { challengeWorkflow } from './challenge.ts';
 import { rootMessage } from './failure.ts';
 import { pollUntil } from './poll.ts';
+import { objectPublisher } from './publish.ts';
 
 export { getOrder };
 
@@ -37,7 +39,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
   const object: OrderObject = {
     apiVersion: 'acme.cert-manager.io/v1',
     kind: 'Order',
-    metadata: { name: input.name, namespace: input.namespace, labels: { 'cert-manager.io/certificate-request-name': input.requestName } },
+    metadata: { name: input.name, namespace: input.namespace, labels: orderLabels(input.requestName) },
     spec: {
       request: asciiToBase64(input.csrPem),
       issuerRef: input.issuerRef,
@@ -48,14 +50,19 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     status: {},
   };
   setHandler(getOrder, () => object);
+  const publish = objectPublisher<OrderObject>();
+  publish(object);
 
-  const fail = (reason: string): never => {
+  // The cause is kept: the Certificate reads the ACME problem type from it (account-rejection.ts).
+  const fail = (reason: string, cause?: unknown): never => {
     object.status = { ...object.status, state: object.status.state === 'invalid' ? 'invalid' : 'errored', reason, failureTime: isoSeconds(new Date()) };
-    throw ApplicationFailure.nonRetryable(reason, 'OrderFailed');
+    publish(object);
+    throw ApplicationFailure.create({ message: reason, type: 'OrderFailed', nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
   };
   const track = (o: AcmeOrderState) => {
     object.status.state = o.status;
     object.status.certificate = undefined;
+    publish(object);
     return o;
   };
 
@@ -69,16 +76,18 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     let order = track(created);
     object.status.url = order.url;
     object.status.finalizeURL = order.finalize;
+    publish(object);
 
     const authzs = await Promise.all(order.authorizations.map(async (url) => (await acme.getAcmeAuthorization(issuer, url)).value));
     object.status.authorizations = authzs.map((a) => ({ url: a.url, identifier: a.identifier.value, wildcard: a.wildcard, initialState: a.status }));
+    publish(object);
     const results = await Promise.allSettled(authzs.filter((a) => a.status === 'pending').map((a) => solve(input, a)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // Cancelled from above (spec change, deletion): end cancelled, not failed.
     if (failed && isCancellation(failed.reason)) throw failed.reason;
     if (failed) {
       object.status.state = 'invalid';
-      fail(rootMessage(failed.reason));
+      fail(rootMessage(failed.reason), failed.reason);
     }
     const invalid = authzs.find((a) => a.status === 'invalid' || a.status === 'deactivated' as string);
     if (invalid) fail(`authorization for ${invalid.identifier.value} is ${invalid.status}`);
@@ -91,13 +100,15 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     if (order.status !== 'valid' || !order.certificate) fail(`order is ${order.status}${order.error ? `: ${order.error}` : ''}`);
     const chainPem = await acme.downloadAcmeCertificate(issuer, order.certificate!);
     object.status.certificate = asciiToBase64(chainPem);
+    publish(object);
     return chainPem;
   } catch (err) {
     if (isCancellation(err)) {
       object.status.reason = 'Order cancelled: the Certificate changed or was deleted';
+      publish(object);
       throw err;
     }
-    if (!object.status.failureTime) fail(rootMessage(err));
+    if (!object.status.failureTime) fail(rootMessage(err), err);
     throw err;
   }
 }
@@ -110,6 +121,6 @@ async function solve(input: OrderInput, authz: AcmeAuthorizationState): Promise<
     // Cancel rather than terminate, so a challenge still cleans up its presented response.
     parentClosePolicy: 'REQUEST_CANCEL',
     staticSummary: `HTTP-01 challenge for ${authz.identifier.value} (order ${input.name})`,
-    typedSearchAttributes: resourceSearchAttributes('Challenge', input.namespace, name, input.issuerRef),
+    typedSearchAttributes: resourceSearchAttributes('Challenge', input.namespace, name, input.issuerRef, challengeLabels(input.name)),
   });
 }

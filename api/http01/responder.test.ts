@@ -27,3 +27,10 @@ for (const p of ['/.well-known/acme-challenge/unknown', '/.well-known/acme-chall
     assert.equal((await app.request(p)).status, 404);
   });
 }
+
+test('only GET: a POST to a presented token is a 404', async () => {
+  await store.present('tok-post', 'tok-post.thumbprint');
+  assert.equal((await app.request('/.well-known/acme-challenge/tok-post', { method: 'POST', body: 'x' })).status, 404);
+  assert.equal((await app.request('/api/v1/namespaces/default/secrets/x')).status, 404);
+  await store.cleanup('tok-post');
+});

@@ -1,103 +1,43 @@
-// POST /v1/manifests: validate every document first, then apply Secrets, Issuers and
-// Certificates in that order (so an Issuer finds its EAB Secret), each create-or-update.
+// POST /v1/manifests: parse within limits and validate every document (off the event loop, see
+// decoder.ts), run the preflight checks, then apply in phases (apply-phases.ts). Nothing is
+// applied unless all of that passes.
 import { Hono } from 'hono';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
-import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
-import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
-import { APPLIED } from '../../resources/secret-owner.ts';
-import { parseManifestBody } from '../../resources/parse-body.ts';
-import { badRequestStatus, invalidStatus } from '../../resources/status.ts';
-import type { CertificateManifest, IssuerManifest, Manifest, SecretManifest } from '../../resources/types.ts';
-import { validateManifests } from '../../resources/validate.ts';
+import { manifestFormat, SUPPORTED_MANIFEST_TYPES } from '../../resources/content-type.ts';
+import { DEFAULT_PARSE_LIMITS } from '../../resources/parse-body.ts';
+import { invalidStatus, unsupportedMediaTypeStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
-import { claimSecrets, ownershipMessage } from './ownership.ts';
-import { statusResponse, temporalErrorStatus } from '../errors.ts';
+import { statusResponse } from '../errors.ts';
+import { applyOne } from './apply-one.ts';
+import { applyInPhases } from './apply-phases.ts';
+import { ManifestDecoder } from './decoder.ts';
+import { appliedItems, partialApplyStatus } from './apply-report.ts';
+import { preflight } from './preflight.ts';
+import { ownershipMessage, recordClaims } from './ownership.ts';
 
-export interface AppliedItem {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  result: ApplyResult;
-}
-
-const ORDER: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
+export type { AppliedItem } from './apply-report.ts';
 
 export function applyRoutes(deps: ApiDeps) {
   const app = new Hono();
+  const decoder = deps.decoder ?? new ManifestDecoder();
+  const limits = { ...DEFAULT_PARSE_LIMITS, maxDocuments: deps.config.api.maxDocuments };
   app.post('/v1/manifests', async (c) => {
-    const parsed = parseManifestBody(await c.req.text(), c.req.header('content-type'));
-    if (!parsed.ok) return statusResponse(c, badRequestStatus(parsed.message));
-    const validated = validateManifests(parsed.docs);
-    if (!validated.ok) return statusResponse(c, invalidStatus(validated.message, validated.causes));
-    const ownership = await claimSecrets(validated.manifests, deps.secrets, deps.config);
-    if (ownership.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(ownership), ownership));
-    const ordered = [...validated.manifests].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
-    const items: AppliedItem[] = [];
-    try {
-      for (const m of ordered) items.push({ apiVersion: m.apiVersion, kind: m.kind, namespace: m.metadata.namespace, name: m.metadata.name, result: await applyOne(deps, m) });
-    } catch (err) {
-      deps.log.error({ err }, 'apply failed');
-      return statusResponse(c, temporalErrorStatus(err));
+    const contentType = c.req.header('content-type');
+    const format = manifestFormat(contentType);
+    if (!format) return statusResponse(c, unsupportedMediaTypeStatus(`Content-Type ${JSON.stringify(contentType ?? '')} is not supported: send ${SUPPORTED_MANIFEST_TYPES}`));
+    const decoded = await decoder.decode(await c.req.text(), format, limits);
+    if (!decoded.ok) return statusResponse(c, decoded.status);
+    const causes = await preflight(deps, decoded.manifests);
+    if (causes.length > 0) return statusResponse(c, invalidStatus(causes.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; '), causes));
+    const lost = await recordClaims(decoded.manifests, deps.secrets, deps.config);
+    if (lost.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(lost), lost));
+    const outcome = await applyInPhases(decoded.manifests, (m) => applyOne(deps, m), deps.config.api.applyConcurrency);
+    if (outcome.failed) {
+      deps.log.error({ err: outcome.firstError }, 'apply failed');
+      return statusResponse(c, partialApplyStatus(outcome));
     }
+    const items = appliedItems(outcome);
     deps.log.info({ items }, 'applied manifests');
     return c.json({ items });
   });
   return app;
-}
-
-// An apply is an Update, which a worker must accept; with no worker running the API answers 503
-// after this long instead of hanging. Applying again once a worker runs is safe.
-const APPLY_DEADLINE_MS = 30_000;
-
-async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult> {
-  if (m.kind === 'Secret') return applySecret(deps, m);
-  const deadline = Date.now() + APPLY_DEADLINE_MS;
-  try {
-    return await deps.client.connection.withDeadline(deadline, () =>
-      m.kind === 'Certificate' ? applyCertificateManifest(deps, m) : applyIssuerManifest(deps, m),
-    );
-  } catch (err) {
-    if (Date.now() < deadline) throw err;
-    // gRPC DEADLINE_EXCEEDED, which the API answers with 503.
-    throw Object.assign(new Error(`${m.kind} ${m.metadata.name}: no worker took the apply within ${APPLY_DEADLINE_MS / 1000}s; applying again is safe`), { code: 4 });
-  }
-}
-
-async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResult> {
-  const { name, namespace, labels, annotations } = m.metadata;
-  return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true, owner: APPLIED });
-}
-
-async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {
-  const namespace = m.kind === 'ClusterIssuer' ? '' : (m.metadata.namespace ?? 'default');
-  const workflowId = issuerWorkflowId(m.kind, namespace, m.metadata.name);
-  return deps.client.workflow.executeUpdateWithStart(applyIssuer, {
-    args: [m],
-    startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.issuer, {
-      workflowId,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{}],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name),
-      staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
-    }),
-  });
-}
-
-async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): Promise<ApplyResult> {
-  const { namespace, name } = m.metadata;
-  const names = [m.spec.commonName, ...m.spec.dnsNames, ...m.spec.ipAddresses].filter(Boolean).join(', ');
-  return deps.client.workflow.executeUpdateWithStart(applyCertificate, {
-    args: [m],
-    startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, {
-      workflowId: certificateWorkflowId(namespace, name),
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ options: deps.config.certificates }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef),
-      staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
-    }),
-  });
 }

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { FileSecretStore } from '../../platform/secret-store.ts';
 import type { Manifest } from '../../resources/types.ts';
 import { validateManifests } from '../../resources/validate.ts';
-import { claimSecrets, ownershipConflicts, recordClaims } from './ownership.ts';
+import { ownershipConflicts, recordClaims } from './ownership.ts';
+import type { SecretStore } from '../../platform/secret-store.ts';
+
+/** What POST /v1/manifests does: the preflight check, then the claims. */
+async function claimSecrets(ms: Manifest[], store: SecretStore, cfg: typeof config) {
+  const conflicts = await ownershipConflicts(ms, store, cfg);
+  return conflicts.length > 0 ? conflicts : recordClaims(ms, store, cfg);
+}
 
 let root: string;
 before(async () => {

@@ -91,23 +91,16 @@ export async function recordClaims(manifests: Manifest[], store: SecretStore, co
   return causes;
 }
 
-/** Both steps, as POST /v1/manifests runs them. */
-export async function claimSecrets(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<FieldCause[]> {
-  const conflicts = await ownershipConflicts(manifests, store, config);
-  return conflicts.length > 0 ? conflicts : recordClaims(manifests, store, config);
-}
-
-/** The Status message for ownership causes: each names the manifest and both owners. */
+/** The Status message for ownership causes, as preflight words its own. */
 export function ownershipMessage(causes: FieldCause[]): string {
-  return causes.map((c) => c.message).join('; ');
+  return causes.map((c) => `${c.field}: ${c.message}`).join('; ');
 }
 
 function cause(use: SecretUse, holder: string, when: 'in this request' | 'already'): FieldCause {
-  const who = `${use.manifest.kind} ${use.manifest.metadata.namespace ? `${use.manifest.metadata.namespace}/` : ''}${use.manifest.metadata.name}`;
   const owned = when === 'already' ? `is already owned by ${describeOwner(holder)}` : `is also claimed in this request by ${describeOwner(holder)}`;
   return {
     field: use.field,
     reason: 'FieldValueInvalid',
-    message: `${who}: ${use.field}: Invalid value: "${use.name}": Secret ${use.namespace}/${use.name} ${owned}; it cannot also be owned by ${describeOwner(use.owner)}`,
+    message: `Invalid value: "${use.name}": Secret ${use.namespace}/${use.name} ${owned}; it cannot also be owned by ${describeOwner(use.owner)}`,
   };
 }

@@ -8,7 +8,7 @@ import { notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
 import { readableKind } from './kinds.ts';
-import { get } from './read.ts';
+import { getPublished as get } from './published.ts';
 
 const WAIT_MS = 60_000;
 

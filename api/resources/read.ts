@@ -1,12 +1,16 @@
-// Kubernetes-style reads. Each object lives in its workflow: a Query returns it; lists come from
-// visibility (search attributes) and then one Query per workflow.
+// Kubernetes-style reads, served from what each resource workflow publishes (published.ts), so
+// they keep working with every worker stopped. Lists take `limit`/`continue` and `labelSelector`
+// as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces.
 import { Hono, type Context } from 'hono';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { labelSelectorQuery } from '../../resources/label-selector.ts';
 import { dns1123LabelError, dns1123SubdomainError } from '../../resources/names.ts';
 import { badRequestStatus, notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
 import { readableKind, type ReadableKind } from './kinds.ts';
+import { getPublished, listPublished, type Page } from './published.ts';
+
+const MAX_LIMIT = 1000;
 
 export function readRoutes(deps: ApiDeps) {
   const app = new Hono();
@@ -17,9 +21,14 @@ export function readRoutes(deps: ApiDeps) {
     const bad = (namespace && dns1123LabelError(namespace)) || (name && dns1123SubdomainError(name));
     if (bad) return statusResponse(c, badRequestStatus(bad));
     try {
-      if (name === undefined) return c.json({ apiVersion: `${group}/v1`, kind: `${kind.kind}List`, items: await list(deps, kind, namespace) });
-      const object = await get(deps, kind, namespace, name);
-      return object ? c.json(object) : statusResponse(c, notFoundStatus(`${plural}.${group}`, name));
+      if (name !== undefined) {
+        const object = await getPublished(deps, kind, namespace, name);
+        return object ? c.json(object) : statusResponse(c, notFoundStatus(`${plural}.${group}`, name));
+      }
+      const params = listParams(c);
+      if (typeof params === 'string') return statusResponse(c, badRequestStatus(params));
+      const page = await list(deps, kind, namespace, params);
+      return c.json({ apiVersion: `${group}/v1`, kind: `${kind.kind}List`, metadata: page.continue ? { continue: page.continue } : {}, items: page.items });
     } catch (err) {
       return statusResponse(c, temporalErrorStatus(err));
     }
@@ -34,53 +43,59 @@ export function readRoutes(deps: ApiDeps) {
   return app;
 }
 
-export async function get(deps: ApiDeps, kind: ReadableKind, namespace: string, name: string): Promise<unknown> {
-  const handle = deps.client.workflow.getHandle(kind.workflowId(namespace, name));
-  try {
-    if (kind.entity) {
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') return undefined;
-    }
-    return (await queryWithin(deps, () => handle.query(kind.query))) ?? undefined;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
+interface ListParams {
+  limit?: number;
+  continue?: string;
+  labelQuery: string;
 }
 
-async function list(deps: ApiDeps, kind: ReadableKind, namespace: string): Promise<unknown[]> {
+function listParams(c: Context): ListParams | string {
+  const rawLimit = c.req.query('limit');
+  const limit = rawLimit === undefined || rawLimit === '' ? undefined : Number(rawLimit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) return `limit: must be a positive integer, got "${rawLimit}"`;
+  const token = c.req.query('continue') || undefined;
+  if (token !== undefined && !/^[A-Za-z0-9_-]{1,4096}$/.test(token)) return 'continue: not a token this API returned';
+  const selector = labelSelectorQuery(c.req.query('labelSelector') ?? '');
+  if (!selector.ok) return selector.message;
+  return { limit: limit === undefined ? undefined : Math.min(limit, MAX_LIMIT), continue: token, labelQuery: selector.query };
+}
+
+async function list(deps: ApiDeps, kind: ReadableKind, namespace: string, params: ListParams): Promise<Page> {
   const filters = [`CertManagerKind = '${kind.kind}'`];
-  if (kind.kind !== 'ClusterIssuer') filters.push(`CertManagerNamespace = '${namespace}'`);
+  // Names are checked (DNS-1123) before they get here, so they cannot break out of the quotes.
+  if (kind.kind !== 'ClusterIssuer' && namespace) filters.push(`CertManagerNamespace = '${namespace}'`);
   if (kind.entity) filters.push(`ExecutionStatus = 'Running'`);
-  const seen = new Set<string>();
-  const handles = [];
-  // Visibility lists newest first; a retried request reuses its ID, and the newest run wins.
-  for await (const wf of deps.client.workflow.list({ query: filters.join(' AND ') })) {
-    if (seen.has(wf.workflowId)) continue;
-    seen.add(wf.workflowId);
-    handles.push(deps.client.workflow.getHandle(wf.workflowId, wf.runId));
-  }
-  const objects = (await Promise.all(handles.map((h) => queryWithin(deps, () => h.query(kind.query)).catch(() => undefined)))).filter(
-    (o) => o !== undefined,
-  );
-  const kept = kind.kind === 'CertificateRequest' ? await withinRevisionHistory(deps, namespace, objects as RequestLike[]) : objects;
-  return kept.sort((a, b) => name(a).localeCompare(name(b)));
+  if (params.labelQuery) filters.push(params.labelQuery);
+  const page = await listPublished(deps, kind, filters.join(' AND '), params.limit, params.continue);
+  const items = kind.kind === 'CertificateRequest' ? await withinRevisionHistory(deps, page.items as RequestLike[]) : page.items;
+  return { ...page, items: items.sort((a, b) => key(a).localeCompare(key(b))) };
 }
 
 interface RequestLike {
-  metadata: { name: string; annotations?: Record<string, string> };
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+}
+
+interface CertificateLike {
+  spec: { revisionHistoryLimit?: number };
+  status: { revision?: number; currentRequest?: string };
 }
 
 // cert-manager keeps only the last revisionHistoryLimit requests of a Certificate (and none once
 // it is deleted); older request workflows stay in Temporal's history but are not listed.
-async function withinRevisionHistory(deps: ApiDeps, namespace: string, requests: RequestLike[]): Promise<RequestLike[]> {
+async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Promise<RequestLike[]> {
   const certKind = readableKind('cert-manager.io', 'certificates')!;
-  const certs = new Map<string, Promise<unknown>>();
+  const certs = new Map<string, Promise<CertificateLike | undefined>>();
+  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.['cert-manager.io/certificate-name'] ?? ''}`;
+  for (const r of requests) {
+    const owner = ownerOf(r);
+    if (!certs.has(owner)) {
+      const [ns, name] = owner.split('/') as [string, string];
+      certs.set(owner, getPublished(deps, certKind, ns, name).then((c) => c as CertificateLike | undefined, () => undefined));
+    }
+  }
   const kept: RequestLike[] = [];
   for (const r of requests) {
-    const owner = r.metadata.annotations?.['cert-manager.io/certificate-name'] ?? '';
-    if (!certs.has(owner)) certs.set(owner, get(deps, certKind, namespace, owner).catch(() => undefined));
-    const cert = (await certs.get(owner)) as { spec: { revisionHistoryLimit?: number }; status: { revision?: number; currentRequest?: string } } | undefined;
+    const cert = await certs.get(ownerOf(r));
     if (!cert) continue;
     const revision = Number(r.metadata.annotations?.['cert-manager.io/certificate-revision'] ?? 0);
     const limit = cert.spec.revisionHistoryLimit ?? 1;
@@ -89,11 +104,7 @@ async function withinRevisionHistory(deps: ApiDeps, namespace: string, requests:
   return kept;
 }
 
-// A query needs a worker to answer; with none running it would wait on the server's long
-// timeout. An API read should fail fast (503) instead.
-const QUERY_DEADLINE_MS = 10_000;
-function queryWithin<T>(deps: ApiDeps, fn: () => Promise<T>): Promise<T> {
-  return deps.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
-}
-
-const name = (o: unknown) => (o as { metadata?: { name?: string } }).metadata?.name ?? '';
+const key = (o: unknown) => {
+  const m = (o as { metadata?: { name?: string; namespace?: string } }).metadata;
+  return `${m?.namespace ?? ''}/${m?.name ?? ''}`;
+};

@@ -6,7 +6,7 @@ import { renewCertificate } from '../../resources/messages.ts';
 import { notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
-import { get } from './read.ts';
+import { getPublished as get } from './published.ts';
 import { readableKind } from './kinds.ts';
 
 export function renewRoutes(deps: ApiDeps) {

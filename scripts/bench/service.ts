@@ -65,7 +65,8 @@ export const readAgent = new http.Agent({ keepAlive: true });
 
 function get(env: TestEnv, pathname: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`http://127.0.0.1:${env.config.port}${pathname}`, { agent: readAgent, signal }, (res) => {
+    const headers = env.config.api.apiToken ? { authorization: `Bearer ${env.config.api.apiToken}` } : undefined;
+    const req = http.get(`http://127.0.0.1:${env.config.port}${pathname}`, { agent: readAgent, signal, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

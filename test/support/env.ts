@@ -14,6 +14,7 @@ import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
 import { startTestTemporal } from './temporal.ts';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.ts';
 import type { Client } from '@temporalio/client';
+import { isSecretPath } from '../../api/auth/access.ts';
 import { recordHistoryFixtures } from './history.ts';
 
 export interface TestEnv {
@@ -24,6 +25,7 @@ export interface TestEnv {
   client: Client;
   stack?: Stack;
   eab: { kid: string; hmacKey: string };
+  /** Calls the API with the right bearer token: API_SECRETS_TOKEN for Secret reads, API_TOKEN otherwise (unless init sets authorization). */
   api(pathname: string, init?: RequestInit): Promise<Response>;
   apply(body: string, contentType?: string): Promise<Response>;
   /** Stops the service and Temporal, then starts both again on the same SQLite file and port. */
@@ -37,6 +39,8 @@ export interface TestEnvOptions {
   temporalDynamicConfig?: Record<string, string | number | boolean>;
   /** Keep Temporal's state in a SQLite file, so restart() can prove nothing is lost. */
   persistent?: boolean;
+  /** A Temporal with none of the service's search attributes registered (as one set up by hand). */
+  bareTemporal?: boolean;
   /** Extra service configuration, e.g. { CERTIFICATE_RESYNC_PERIOD: '2s' }. */
   config?: Record<string, string>;
 }
@@ -49,7 +53,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   const startTemporal = () =>
     opts.persistent
       ? startTemporalDevServer({ port: temporalPort, uiPort: false, dbFile: path.join(dataDir, 'temporal.sqlite'), dynamicConfig: opts.temporalDynamicConfig })
-      : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig });
+      : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig, searchAttributes: !opts.bareTemporal });
   let [temporal, pebble] = await Promise.all([
     startTemporal(),
     startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble }),
@@ -59,8 +63,12 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     HTTP01_PORT: String(http01Port),
+    HTTP01_HOST: '127.0.0.1',
+    API_TOKEN: `api-${randomBytes(16).toString('hex')}`,
+    API_SECRETS_TOKEN: `secrets-${randomBytes(16).toString('hex')}`,
     TEMPORAL_ADDRESS: temporal.address,
     SELF_CHECK_NAMESERVERS: pebble.dnsServer,
+    ACME_NAMESERVERS: pebble.dnsServer,
     SELF_CHECK_HTTP_PORT: String(http01Port),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...opts.config,
@@ -70,7 +78,12 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   const startService = () =>
     opts.stack === false ? undefined : startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
   const base = `http://127.0.0.1:${config.port}`;
-  const api = (pathname: string, init?: RequestInit) => fetch(`${base}${pathname}`, init);
+  const api = (pathname: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    const token = isSecretPath(pathname.split('?')[0]!) ? config.api.apiSecretsToken : config.api.apiToken;
+    if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${base}${pathname}`, { ...init, headers });
+  };
   const testEnv: TestEnv = {
     config,
     env,

@@ -13,6 +13,7 @@ export interface Condition {
   reason: string;
   message: string;
   observedGeneration?: number;
+  lastTransitionTime?: string;
 }
 
 export interface CertificateJson {

@@ -40,6 +40,11 @@ export interface Pebble {
   /** The root that issued certificates chain to (generated fresh on every Pebble start). */
   rootPem(): Promise<string>;
   intermediatePem(): Promise<string>;
+  /**
+   * Stops Pebble and starts it again on the same ports with the same listener certificate and EAB
+   * keys (challtestsrv keeps running): every account, order and root is gone, as in a CA reset.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +53,9 @@ const START_TIMEOUT_MS = 30_000;
 export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
   const dir = await mkdtemp(join(tmpdir(), 'pebble-'));
   const procs: ToolProcess[] = [];
+  let pebbleProc: ToolProcess | undefined;
   const stop = async (): Promise<void> => {
-    await Promise.all(procs.map((p) => p.stop(5_000)));
+    await Promise.all([...procs, ...(pebbleProc ? [pebbleProc] : [])].map((p) => p.stop(5_000)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -96,18 +102,20 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
     };
     const configFile = join(dir, 'pebble-config.json');
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const pebble = spawnTool('pebble', ['-config', configFile, '-dnsserver', dnsServer], {
-      cwd: dir,
-      env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', ...opts.env },
-    });
-    procs.push(pebble);
     const directoryUrl = `https://127.0.0.1:${listen}/dir`;
     const managementUrl = `https://127.0.0.1:${mgmt}`;
-    await waitUntilReady(pebble, 'pebble', async () => {
-      await httpsGet(directoryUrl, caPem);
-      await httpsGet(`${managementUrl}/roots/0`, caPem);
-      return true;
-    }, START_TIMEOUT_MS);
+    const launch = async () => {
+      pebbleProc = spawnTool('pebble', ['-config', configFile, '-dnsserver', dnsServer], {
+        cwd: dir,
+        env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', ...opts.env },
+      });
+      await waitUntilReady(pebbleProc, 'pebble', async () => {
+        await httpsGet(directoryUrl, caPem);
+        await httpsGet(`${managementUrl}/roots/0`, caPem);
+        return true;
+      }, START_TIMEOUT_MS);
+    };
+    await launch();
 
     return {
       directoryUrl,
@@ -118,6 +126,11 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
       httpPort,
       rootPem: () => httpsGet(`${managementUrl}/roots/0`, caPem),
       intermediatePem: () => httpsGet(`${managementUrl}/intermediates/0`, caPem),
+      async restart() {
+        await pebbleProc?.stop(5_000);
+        pebbleProc = undefined;
+        await launch();
+      },
       stop,
     };
   } catch (err) {

@@ -1,0 +1,64 @@
+// Reads what resource workflows publish in their memo (resources/memo.ts): describe for one
+// object, one visibility query per page for lists. Temporal answers both without a worker. Runs
+// that predate the memo are read with a query instead, which needs a worker.
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { OBJECT_MEMO } from '../../resources/memo.ts';
+import type { ApiDeps } from '../deps.ts';
+import type { ReadableKind } from './kinds.ts';
+
+const LIVE = new Set(['RUNNING', 'CONTINUED_AS_NEW']);
+
+export async function getPublished(deps: ApiDeps, kind: ReadableKind, namespace: string, name: string): Promise<unknown> {
+  const handle = deps.client.workflow.getHandle(kind.workflowId(namespace, name));
+  try {
+    const description = await handle.describe();
+    // A deleted Issuer or Certificate ends its workflow; the object is gone with it.
+    if (kind.entity && !LIVE.has(description.status.name)) return undefined;
+    return description.memo?.[OBJECT_MEMO] ?? (await queryObject(deps, kind, handle));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export interface Page {
+  items: unknown[];
+  /** Opaque token for the next page (Kubernetes' metadata.continue), absent on the last page. */
+  continue?: string;
+}
+
+export async function listPublished(deps: ApiDeps, kind: ReadableKind, query: string, limit: number | undefined, token: string | undefined): Promise<Page> {
+  const seen = new Set<string>();
+  const items: unknown[] = [];
+  let nextPageToken: Uint8Array | undefined = token ? Buffer.from(token, 'base64url') : undefined;
+  do {
+    const page = await deps.client.workflowService.listWorkflowExecutions({
+      namespace: deps.config.temporal.namespace,
+      query,
+      pageSize: limit ?? 1000,
+      nextPageToken,
+    });
+    const objects = await Promise.all(
+      (page.executions ?? []).map(async (e) => {
+        const id = e.execution?.workflowId ?? '';
+        // Visibility lists newest first; a retried start reuses its ID, and the newest run wins.
+        if (seen.has(id)) return undefined;
+        seen.add(id);
+        const payload = e.memo?.fields?.[OBJECT_MEMO];
+        if (payload) return defaultPayloadConverter.fromPayload(payload);
+        return queryObject(deps, kind, deps.client.workflow.getHandle(id, e.execution?.runId ?? undefined)).catch(() => undefined);
+      }),
+    );
+    items.push(...objects.filter((o) => o !== undefined));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (limit === undefined && nextPageToken);
+  return { items, continue: nextPageToken ? Buffer.from(nextPageToken).toString('base64url') : undefined };
+}
+
+// A query needs a worker to answer; with none running it would wait on the server's long
+// timeout. An API read should fail fast (503) instead.
+const QUERY_DEADLINE_MS = 10_000;
+function queryObject(deps: ApiDeps, kind: ReadableKind, handle: WorkflowHandle): Promise<unknown> {
+  return deps.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(kind.query));
+}

@@ -1,0 +1,65 @@
+// Makes sure the namespace knows the service's custom search attributes. `npm start` registers
+// them through dev-server flags; any other Temporal (self-hosted cluster, a dev server started by
+// hand) gets them here, at worker and API start, through the operator service. Adding is
+// idempotent, and several processes starting at once may race: "already exists" is success.
+import type { Connection as FullConnection } from '@temporalio/client';
+import { grpcCode } from './grpc-code.ts';
+import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+
+type Connection = Pick<FullConnection, 'operatorService'>;
+// temporal.api.enums.v1.IndexedValueType (the proto package is only a dev dependency).
+export const INDEXED_VALUE_TYPES = { Keyword: 2, Datetime: 6, KeywordList: 7 } as const;
+
+// gRPC status codes the operator service answers with.
+const ALREADY_EXISTS = 6;
+const PERMISSION_DENIED = 7;
+const NOT_FOUND = 5;
+const UNIMPLEMENTED = 12;
+
+export interface SearchAttributeCheck {
+  namespace: string;
+  /** False when the namespace does not exist on this Temporal. */
+  namespaceExists: boolean;
+  /** Names the service needs that the namespace lacks. */
+  missing: string[];
+}
+
+export async function checkSearchAttributes(connection: Connection, namespace: string): Promise<SearchAttributeCheck> {
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const present = new Set(Object.keys(customAttributes ?? {}));
+    return { namespace, namespaceExists: true, missing: Object.keys(SEARCH_ATTRIBUTES).filter((n) => !present.has(n)) };
+  } catch (err) {
+    if (grpcCode(err) === NOT_FOUND) return { namespace, namespaceExists: false, missing: Object.keys(SEARCH_ATTRIBUTES) };
+    throw err;
+  }
+}
+
+/** Adds what is missing; returns the names it added. Throws an error that says what to do. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const check = await checkSearchAttributes(connection, namespace);
+  if (!check.namespaceExists) throw new Error(`Temporal namespace "${namespace}" does not exist: create it (temporal operator namespace create --namespace ${namespace}) or set TEMPORAL_NAMESPACE`);
+  if (check.missing.length === 0) return [];
+  const searchAttributes = Object.fromEntries(check.missing.map((n) => [n, INDEXED_VALUE_TYPES[SEARCH_ATTRIBUTES[n]!]]));
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (err) {
+    const code = grpcCode(err);
+    if (code === ALREADY_EXISTS) return [];
+    if (code === PERMISSION_DENIED || code === UNIMPLEMENTED) throw new Error(`${missingMessage(check)} (adding them was refused: ${(err as Error).message})`);
+    throw err;
+  }
+  return check.missing;
+}
+
+/** What an operator must do when the service cannot add its search attributes itself. */
+export function missingMessage(check: SearchAttributeCheck): string {
+  const byType = new Map<string, string[]>();
+  for (const n of check.missing) byType.set(SEARCH_ATTRIBUTES[n]!, [...(byType.get(SEARCH_ATTRIBUTES[n]!) ?? []), n]);
+  const cli = [...byType].map(([type, names]) => `temporal operator search-attribute create --namespace ${check.namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`);
+  const cloud = check.missing.map((n) => `--search-attribute ${n}=${SEARCH_ATTRIBUTES[n]}`).join(' ');
+  return (
+    `search attributes ${check.missing.join(', ')} are not registered on Temporal namespace "${check.namespace}": ` +
+    `add them with \`${cli.join(' && ')}\` (Temporal Cloud: \`tcld namespace search-attributes add --namespace <namespace>.<account> ${cloud}\`)`
+  );
+}
