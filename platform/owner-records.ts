@@ -43,6 +43,14 @@ export class OwnerRecords {
     return true;
   }
 
+  /** Names of the Secrets in `namespace` that `owner` holds. */
+  async ownedBy(namespace: string, owner: string): Promise<string[]> {
+    const dir = path.join(this.root, namespace, OWNERS_DIR);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    const held = await Promise.all(names.filter((n) => !n.startsWith('.')).map(async (n) => ((await this.get(namespace, n)) === owner ? n : undefined)));
+    return held.filter((n): n is string => n !== undefined);
+  }
+
   async drop(namespace: string, name: string): Promise<void> {
     await fs.rm(this.file(namespace, name), { force: true });
   }

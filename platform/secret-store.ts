@@ -39,6 +39,8 @@ export interface SecretStore {
   claim(namespace: string, name: string, owner: string): Promise<ClaimResult>;
   /** Gives up ownership if `owner` holds it; the Secret's data stays. */
   release(namespace: string, name: string, owner: string): Promise<boolean>;
+  /** The Secrets in `namespace` that `owner` holds. */
+  ownedBy(namespace: string, owner: string): Promise<string[]>;
 }
 
 export class SecretOwnedError extends Error {
@@ -62,10 +64,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   dir(namespace: string, name: string): string {
-    for (const part of [namespace, name]) {
-      if (!SAFE.test(part) || part.startsWith('.')) throw new Error(`invalid secret path segment "${part}"`);
-    }
-    return path.join(this.root, namespace, name);
+    return path.join(this.root, checkSegment(namespace), checkSegment(name));
   }
 
   async read(namespace: string, name: string): Promise<{ data: SecretData; meta: SecretMeta } | undefined> {
@@ -133,6 +132,12 @@ export class FileSecretStore implements SecretStore {
     return this.owners.release(namespace, name, owner);
   }
 
+  async ownedBy(namespace: string, owner: string): Promise<string[]> {
+    checkSegment(namespace);
+    await this.ready();
+    return this.owners.ownedBy(namespace, owner);
+  }
+
   private async current(dir: string): Promise<{ data: SecretData; meta?: SecretMeta; layout: 'versioned' | 'flat' } | undefined> {
     const snapshot = await readSnapshot(dir);
     if (!snapshot) return undefined;
@@ -184,6 +189,11 @@ export class FileSecretStore implements SecretStore {
 }
 
 const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
+
+function checkSegment(part: string): string {
+  if (!SAFE.test(part) || part.startsWith('.')) throw new Error(`invalid secret path segment "${part}"`);
+  return part;
+}
 
 function checkKey(key: string): string {
   if (!isDataKey(key)) throw new Error(`invalid secret key "${key}"`);

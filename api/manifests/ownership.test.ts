@@ -104,3 +104,12 @@ test('recordClaims: of concurrent requests for one Secret exactly one wins, and 
     assert.equal(await store.owner('ns', `${c}-own-tls`), c === winner ? `Certificate/${c}-own` : undefined, `${c}'s other claim`);
   }
 });
+
+test('a Certificate that changes spec.secretName gives up the Secret it had', async () => {
+  const store = freshStore();
+  assert.deepEqual(await claimSecrets(manifests([cert('a', 'old')]), store, config), []);
+  assert.deepEqual(await claimSecrets(manifests([cert('a', 'new')]), store, config), []);
+  assert.equal(await store.owner('ns', 'new'), 'Certificate/a');
+  assert.equal(await store.owner('ns', 'old'), undefined);
+  assert.deepEqual(await claimSecrets(manifests([cert('b', 'old')]), store, config), [], 'another Certificate may take it now');
+});

@@ -87,7 +87,16 @@ export async function recordClaims(manifests: Manifest[], store: SecretStore, co
       causes.push(cause(use, result.owner, 'already'));
     }
   }
-  if (causes.length > 0) for (const use of made) await store.release(use.namespace, use.name, use.owner);
+  if (causes.length > 0) {
+    for (const use of made) await store.release(use.namespace, use.name, use.owner);
+    return causes;
+  }
+  // A Certificate that moved to another spec.secretName gives up the Secret it wrote before
+  // (which stays, as in cert-manager). Its workflow only ever writes the current one, and every
+  // write is checked against the owner, so releasing early is safe.
+  for (const use of made.filter((u) => u.manifest.kind === 'Certificate')) {
+    for (const old of await store.ownedBy(use.namespace, use.owner)) if (old !== use.name) await store.release(use.namespace, old, use.owner);
+  }
   return causes;
 }
 
