@@ -4,7 +4,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
-import { APPLIED } from '../../resources/secret-owner.ts';
+import { APPLIED, isIssuerOwner } from '../../resources/secret-owner.ts';
 import type { CertificateManifest, IssuerManifest, Manifest, SecretManifest } from '../../resources/types.ts';
 import type { ApiDeps } from '../deps.ts';
 
@@ -28,7 +28,10 @@ export async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult>
 
 async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResult> {
   const { name, namespace, labels, annotations } = m.metadata;
-  return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true, owner: APPLIED });
+  // A user replacing an Issuer's account key writes it on the Issuer's behalf: it stays the Issuer's.
+  const holder = await deps.secrets.owner(namespace, name);
+  const owner = holder && isIssuerOwner(holder) ? holder : APPLIED;
+  return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true, owner });
 }
 
 async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {

@@ -79,7 +79,7 @@ const twoRequests: Array<[string, unknown[], unknown[], string[]]> = [
   ['Certificate on an existing Issuer account key', [issuer('le', 'k')], [cert('a', 'k')], ['spec.secretName']],
   ['Issuer key on an existing Certificate Secret', [cert('a', 'k')], [issuer('le', 'k')], ['spec.acme.privateKeySecretRef.name']],
   ['user Secret over a Certificate Secret', [cert('a', 's')], [secret('s')], ['metadata.name']],
-  ['user Secret over a generated account key', [issuer('le', 'k')], [secret('k')], ['metadata.name']],
+  ['user Secret replacing a generated account key', [issuer('le', 'k')], [secret('k')], []],
   ['user Secret applied again', [secret('s')], [secret('s')], []],
   ['Issuer on a user-applied account key', [secret('k')], [issuer('le', 'k')], []],
   ['Certificate on a user Secret', [secret('s')], [cert('a', 's')], ['spec.secretName']],

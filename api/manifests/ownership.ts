@@ -4,7 +4,7 @@
 // what the store already records, is refused with a 422 naming both.
 import type { Config } from '../../platform/config.ts';
 import type { SecretStore } from '../../platform/secret-store.ts';
-import { APPLIED, certificateOwner, describeOwner, isIssuerOwner, issuerOwner, type SecretOwner } from '../../resources/secret-owner.ts';
+import { APPLIED, certificateOwner, describeOwner, issuerOwner, type SecretOwner } from '../../resources/secret-owner.ts';
 import type { FieldCause, Manifest } from '../../resources/types.ts';
 
 /** One Secret a manifest wants: to own it (`writes`), or only to read it. */
@@ -41,15 +41,14 @@ export function secretUses(manifests: Manifest[], config: Pick<Config, 'clusterR
 const RANK: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
 
 /**
- * Whether `use` may share a Secret `holder` owns. A Certificate shares with nobody. An Issuer may
- * read an account key another Issuer generated or one the user applied (and an EAB Secret); the
- * user may not apply over a key an Issuer generated.
+ * Whether `use` may share a Secret `holder` owns. A Certificate shares with nobody. Issuers and
+ * the user share the rest: an Issuer reads an account key another Issuer generated or the user
+ * applied, and the user may replace an Issuer's account key (to rotate it or recover an account;
+ * the Secret stays the Issuer's, see apply-one.ts).
  */
 function compatible(holder: string, use: SecretUse): boolean {
   if (holder === use.owner) return true;
-  if (holder.startsWith('Certificate/') || use.owner.startsWith('Certificate/')) return false;
-  if (isIssuerOwner(use.owner)) return true;
-  return !isIssuerOwner(holder);
+  return !holder.startsWith('Certificate/') && !use.owner.startsWith('Certificate/');
 }
 
 /** Conflicts within the request and with the owners the store records; empty when all is well. */
