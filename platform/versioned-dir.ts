@@ -63,7 +63,12 @@ export async function readOne(dir: string, file: string): Promise<Buffer | undef
  * changes for readers and the half-written version is removed.
  */
 export async function writeVersion(dir: string, files: Record<string, Buffer>, visible: string[]): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // New directories exist durably only once their parents are synced too.
+  for (let d = dir; created && d !== path.dirname(d); d = path.dirname(d)) {
+    await syncDir(path.dirname(d));
+    if (d === created) break;
+  }
   const name = versionName(new Date());
   const version = path.join(dir, name);
   const link = path.join(dir, `${DATA_LINK_TMP}${randomSuffix()}`);
