@@ -31,6 +31,7 @@ import { certificateRequestWorkflow, type CertificateRequestInput } from './cert
 import { CertificateStatusBook } from './certificate-status.ts';
 import { rootMessage } from './failure.ts';
 import { reportAccountRejection } from './issuer-account-report.ts';
+import { renewHandler } from './renew-signal.ts';
 import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
 import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
@@ -78,8 +79,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       },
     },
   );
-  // A renew while a CertificateRequest is in flight is that request: it must not start a second one.
-  setHandler(renewCertificate, () => void (forced = !book.requestInFlight()));
+  setHandler(renewCertificate, renewHandler(() => book.requestInFlight(), (on) => void (forced = on)));
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
 
