@@ -1,0 +1,90 @@
+// Workflow tests on Temporal's time-skipping test server: the real workflow bundle on a worker
+// whose activities are fakes (test/support/fake-activities.ts). Time stands still for timers
+// unless a test skips it (`skip`), so hours of backoff take seconds and nothing races the clock.
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { DEV_SERVER_SEARCH_ATTRIBUTES } from '../../platform/search-attributes.ts';
+import { findTool } from '../../platform/tools.ts';
+import { workflowBundle } from '../../worker/bundle.ts';
+import { FakeActivities } from './fake-activities.ts';
+
+export interface WorkflowTestEnv {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  /** A worker with fresh fakes on a task queue of its own, so no test sees another's workflows. */
+  startWorker(): Promise<WorkerUnderTest>;
+  /** Moves the server's clock ahead by `ms`, firing every timer due on the way. */
+  skip(ms: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export interface WorkerUnderTest {
+  taskQueue: string;
+  fakes: FakeActivities;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  }
+  const [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } }),
+    workflowBundle(),
+  ]);
+  await registerSearchAttributes(env);
+  const workers = new Set<WorkerUnderTest>();
+
+  async function startWorker(): Promise<WorkerUnderTest> {
+    const taskQueue = `wf-test-${randomBytes(4).toString('hex')}`;
+    const fakes = new FakeActivities(() => env.currentTimeMs());
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: fakes.activities(),
+      // Held regular activities heartbeat so that a cancellation reaches them at once.
+      maxHeartbeatThrottleInterval: '100ms',
+      defaultHeartbeatThrottleInterval: '100ms',
+      shutdownGraceTime: '1s',
+    });
+    const running = worker.run();
+    const w: WorkerUnderTest = {
+      taskQueue,
+      fakes,
+      async stop() {
+        workers.delete(w);
+        fakes.releaseAll();
+        worker.shutdown();
+        await running;
+      },
+    };
+    workers.add(w);
+    return w;
+  }
+
+  return {
+    env,
+    client: env.client,
+    startWorker,
+    skip: (ms) => env.sleep(ms),
+    async teardown() {
+      await Promise.all([...workers].map((w) => w.stop()));
+      await env.teardown();
+    },
+  };
+}
+
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types = proto.temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Keyword' ? types.INDEXED_VALUE_TYPE_KEYWORD : types.INDEXED_VALUE_TYPE_DATETIME]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
