@@ -10,8 +10,24 @@ import { applyCertificate, deleteCertificate, getCertificate, renewCertificate, 
 import type { CertificateObject } from '../../resources/objects.ts';
 import type { CertificateManifest } from '../../resources/types.ts';
 import { validateManifests } from '../../resources/validate.ts';
+import type { FakeActivities } from './fake-activities.ts';
+import type { WorkflowTestEnv } from './time-skipping.ts';
 
 export const NAMESPACE = 'team-a';
+
+/** A fresh worker with its own fakes and a driver for Certificate `name`; the worker stops after the test. */
+export async function certificateUnderTest(
+  env: WorkflowTestEnv,
+  t: { after(fn: () => Promise<void>): void },
+  name: string,
+  options?: Partial<CertificateOptions>,
+): Promise<{ fakes: FakeActivities; cert: CertificateDriver }> {
+  const worker = await env.startWorker();
+  t.after(() => worker.stop());
+  return { fakes: worker.fakes, cert: new CertificateDriver(env.client, worker.taskQueue, name, options) };
+}
+
+export const isReady = (o: CertificateObject): boolean => o.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** A Certificate manifest as a user writes it, validated and defaulted as the API does. */
 export function certificateManifest(name: string, spec: Record<string, unknown> = {}): CertificateManifest {

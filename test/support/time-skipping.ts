@@ -6,13 +6,15 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { DEV_SERVER_SEARCH_ATTRIBUTES } from '../../platform/search-attributes.ts';
+import { DEV_SERVER_SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY } from '../../platform/search-attributes.ts';
 import { findTool } from '../../platform/tools.ts';
 import { workflowBundle } from '../../worker/bundle.ts';
 import { FakeActivities } from './fake-activities.ts';
 
 export interface WorkflowTestEnv {
   env: TestWorkflowEnvironment;
+  /** False on the dev server (WORKFLOW_TEST_SERVER=dev): `skip` then really waits. */
+  timeSkipping: boolean;
   client: Client;
   /** A worker with fresh fakes on a task queue of its own, so no test sees another's workflows. */
   startWorker(): Promise<WorkerUnderTest>;
@@ -28,17 +30,25 @@ export interface WorkerUnderTest {
 }
 
 let runtimeInstalled = false;
+const SEARCH_ATTRIBUTE_KEYS = { KIND, NAMESPACE, NAME, ISSUER, READY, NOT_AFTER };
 
 export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
   }
+  // WORKFLOW_TEST_SERVER=dev runs the same tests on the Temporal CLI dev server, to tell a
+  // workflow bug from a test-server quirk; tests that skip time are then skipped.
+  const onDevServer = process.env.WORKFLOW_TEST_SERVER === 'dev';
   const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } }),
+    onDevServer
+      ? TestWorkflowEnvironment.createLocal({
+          server: { executable: { type: 'existing-path', path: findTool('temporal') }, searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS), log: { format: 'pretty', level: 'warn' } },
+        })
+      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } }),
     workflowBundle(),
   ]);
-  await registerSearchAttributes(env);
+  if (!onDevServer) await registerSearchAttributes(env);
   const workers = new Set<WorkerUnderTest>();
 
   async function startWorker(): Promise<WorkerUnderTest> {
@@ -71,6 +81,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
 
   return {
     env,
+    timeSkipping: env.supportsTimeSkipping,
     client: env.client,
     startWorker,
     skip: (ms) => env.sleep(ms),

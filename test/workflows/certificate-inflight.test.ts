@@ -2,7 +2,7 @@
 // ACME calls held at gates so each race is staged exactly instead of hoped for.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CertificateDriver, childRun, currentRun, eventually, NAMESPACE, statusOf } from '../support/certificate-driver.ts';
+import { certificateUnderTest, childRun, currentRun, eventually, isReady, NAMESPACE, statusOf } from '../support/certificate-driver.ts';
 import { startWorkflowTestEnv, type WorkflowTestEnv } from '../support/time-skipping.ts';
 import { orderWorkflowId } from '../../resources/ids.ts';
 
@@ -10,17 +10,8 @@ let env: WorkflowTestEnv;
 before(async () => (env = await startWorkflowTestEnv()));
 after(async () => env?.teardown());
 
-async function setup(t: { after(fn: () => Promise<void>): void }, name: string) {
-  const worker = await env.startWorker();
-  t.after(() => worker.stop());
-  return { fakes: worker.fakes, cert: new CertificateDriver(env.client, worker.taskQueue, name) };
-}
-
-const ready = (o: { status: { conditions: { type: string; status: string }[] } }) =>
-  o.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-
 test('a renew during an issuance is that issuance; a renew after it starts the next revision', async (t) => {
-  const { fakes, cert } = await setup(t, 'renew-race');
+  const { fakes, cert } = await certificateUnderTest(env, t, 'renew-race');
   const selfCheck = fakes.hold('selfCheckHttp01');
   assert.equal(await cert.apply(), 'created');
   await selfCheck.entered;
@@ -29,7 +20,7 @@ test('a renew during an issuance is that issuance; a renew after it starts the n
   await cert.renew();
   await cert.signalsHandled();
   selfCheck.release();
-  await cert.until('revision 1', (o) => o.status.revision === 1 && ready(o));
+  await cert.until('revision 1', (o) => o.status.revision === 1 && isReady(o));
   await cert.idle();
 
   assert.equal(fakes.calls('generateKeyAndCsr').length, 1, 'one key and CSR: the renew did not start a second issuance');
@@ -38,14 +29,14 @@ test('a renew during an issuance is that issuance; a renew after it starts the n
   assert.equal(await statusOf(env.client, cert.requestId(2)), undefined, 'no second CertificateRequest');
 
   await cert.renew();
-  const o = await cert.until('revision 2', (x) => x.status.revision === 2 && ready(x));
+  const o = await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x));
   assert.equal(await statusOf(env.client, cert.requestId(2)), 'COMPLETED');
   assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
   assert.equal(o.status.failedIssuanceAttempts, undefined);
 });
 
 test('a spec change mid-order cancels the issuance (its challenge cleans up) and issues the new spec', async (t) => {
-  const { fakes, cert } = await setup(t, 'respec');
+  const { fakes, cert } = await certificateUnderTest(env, t, 'respec');
   const selfCheck = fakes.hold('selfCheckHttp01');
   await cert.apply({ dnsNames: ['old.example.com'] });
   const [dnsName, token] = await selfCheck.entered;
@@ -58,7 +49,7 @@ test('a spec change mid-order cancels the issuance (its challenge cleans up) and
   assert.equal(await cert.apply({ dnsNames: ['new.example.com'] }), 'configured');
   // The held self-check never returns: everything below is the cancellation's doing.
   await eventually('the old challenge to clean up', () => fakes.calls('cleanupHttp01').some(([t]) => t === token));
-  const o = await cert.until('the new spec issued', (x) => x.status.revision === 1 && ready(x) && x.metadata.generation === 2);
+  const o = await cert.until('the new spec issued', (x) => x.status.revision === 1 && isReady(x) && x.metadata.generation === 2);
 
   assert.equal(await statusOf(env.client, challenge.workflowId, challenge.runId), 'CANCELLED');
   assert.equal(await statusOf(env.client, order.workflowId, order.runId), 'CANCELLED');
@@ -74,9 +65,9 @@ test('a spec change mid-order cancels the issuance (its challenge cleans up) and
 });
 
 test('a delete mid-order cancels the issuance, cleans up the challenge, ends the workflow and deletes the Secret when asked', async (t) => {
-  const { fakes, cert } = await setup(t, 'gone');
+  const { fakes, cert } = await certificateUnderTest(env, t, 'gone');
   await cert.apply();
-  await cert.until('revision 1', (o) => o.status.revision === 1 && ready(o));
+  await cert.until('revision 1', (o) => o.status.revision === 1 && isReady(o));
   assert.ok(fakes.secrets.has(`${NAMESPACE}/gone-tls`));
 
   const selfCheck = fakes.hold('selfCheckHttp01');
@@ -96,7 +87,7 @@ test('a delete mid-order cancels the issuance, cleans up the challenge, ends the
 });
 
 test('a delete without deleteSecret mid-order keeps the Secret', async (t) => {
-  const { fakes, cert } = await setup(t, 'kept');
+  const { fakes, cert } = await certificateUnderTest(env, t, 'kept');
   await cert.apply();
   await cert.until('revision 1', (o) => o.status.revision === 1);
   const selfCheck = fakes.hold('selfCheckHttp01');
