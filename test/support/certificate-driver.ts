@@ -24,7 +24,9 @@ export async function certificateUnderTest(
 ): Promise<{ fakes: FakeActivities; cert: CertificateDriver }> {
   const worker = await env.startWorker();
   t.after(() => worker.stop());
-  return { fakes: worker.fakes, cert: new CertificateDriver(env.client, worker.taskQueue, name, options) };
+  const cert = new CertificateDriver(env.client, worker.taskQueue, name, options);
+  worker.roots.add(cert.handle.workflowId);
+  return { fakes: worker.fakes, cert };
 }
 
 export const isReady = (o: CertificateObject): boolean => o.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');

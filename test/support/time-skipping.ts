@@ -26,6 +26,8 @@ export interface WorkflowTestEnv {
 export interface WorkerUnderTest {
   taskQueue: string;
   fakes: FakeActivities;
+  /** Workflows this test started: stop() terminates them and everything they started. */
+  roots: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -35,10 +37,11 @@ const SEARCH_ATTRIBUTE_KEYS = { KIND, NAMESPACE, NAME, ISSUER, READY, NOT_AFTER 
 export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+    // Activity failures are the point of some tests; the SDK would log each at WARN.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
   }
   // WORKFLOW_TEST_SERVER=dev runs the same tests on the Temporal CLI dev server, to tell a
-  // workflow bug from a test-server quirk; tests that skip time are then skipped.
+  // workflow bug from a test-server quirk; tests that skip time then fail, saying so.
   const onDevServer = process.env.WORKFLOW_TEST_SERVER === 'dev';
   const [env, bundle] = await Promise.all([
     onDevServer
@@ -68,9 +71,13 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     const w: WorkerUnderTest = {
       taskQueue,
       fakes,
+      roots: new Set(),
       async stop() {
         workers.delete(w);
         fakes.releaseAll();
+        // A workflow task left for a stopped worker would hold the test server's clock still
+        // for the next test, whose skips would then take real time.
+        for (const id of w.roots) await terminateTree(env.client, id);
         worker.shutdown();
         await running;
       },
@@ -84,7 +91,19 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     timeSkipping: env.supportsTimeSkipping,
     client: env.client,
     startWorker,
-    skip: (ms) => env.sleep(ms),
+    async skip(ms) {
+      if (!env.supportsTimeSkipping) throw new Error('this test skips time: it needs the time-skipping test server');
+      // The clock stands still while a workflow task waits for a worker; fail rather than hang.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the test server's clock did not move ${ms / 60_000} min ahead within 60 s: is a workflow task waiting for a worker?`)), 60_000);
+      });
+      try {
+        await Promise.race([env.sleep(ms), stuck]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async teardown() {
       await Promise.all([...workers].map((w) => w.stop()));
       await env.teardown();
@@ -98,4 +117,17 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
     Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Keyword' ? types.INDEXED_VALUE_TYPE_KEYWORD : types.INDEXED_VALUE_TYPE_DATETIME]),
   );
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+
+/** Terminates a workflow and its open descendants, parents first: nothing is left for a worker. */
+async function terminateTree(client: Client, workflowId: string, runId?: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const description = await handle.describe().catch(() => undefined);
+  if (description?.status.name !== 'RUNNING') return;
+  const { events } = await handle.fetchHistory();
+  await handle.terminate('test over').catch(() => undefined);
+  for (const e of events ?? []) {
+    const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+    if (child?.workflowId) await terminateTree(client, child.workflowId, child.runId ?? undefined);
+  }
 }

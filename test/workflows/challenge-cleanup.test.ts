@@ -32,6 +32,7 @@ async function startChallenge(t: { after(fn: () => Promise<void>): void }) {
     workflowTaskTimeout: '2s',
     args: [{ namespace: NAMESPACE, name, orderName: 'web-1-order', issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' }, issuer: FAKE_ISSUER, authorization: authz, labels: {} }],
   });
+  worker.roots.add(handle.workflowId);
   return { fakes, handle, token };
 }
 
