@@ -55,6 +55,8 @@ install_test_server() { # version
   <groupId>local</groupId><artifactId>$name-download</artifactId><version>0</version><packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>io.temporal</groupId><artifactId>$name</artifactId><version>$version</version></dependency>
+    <!-- a logging backend, or SLF4J complains on every start -->
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>1.7.36</version></dependency>
   </dependencies>
 </project>
 POM
