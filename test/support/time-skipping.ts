@@ -48,7 +48,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
       ? TestWorkflowEnvironment.createLocal({
           server: { executable: { type: 'existing-path', path: findTool('temporal') }, searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS), log: { format: 'pretty', level: 'warn' } },
         })
-      : TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } }),
+      : startTestServer(),
     workflowBundle(),
   ]);
   if (!onDevServer) await registerSearchAttributes(env);
@@ -109,6 +109,16 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
       await env.teardown();
     },
   };
+}
+
+// The SDK gives the server 5 s to answer; a JVM starting on a busy machine can miss that once.
+async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  const start = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } });
+  try {
+    return await start();
+  } catch {
+    return start();
+  }
 }
 
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
