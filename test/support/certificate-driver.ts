@@ -2,7 +2,7 @@
 // renew and delete signals) and reads what a user would see: the published object, and which
 // CertificateRequest / Order / Challenge workflows exist under their readable IDs.
 import proto from '@temporalio/proto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
 import type { CertificateOptions } from '../../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../../resources/ids.ts';
@@ -12,6 +12,9 @@ import type { CertificateManifest } from '../../resources/types.ts';
 import { validateManifests } from '../../resources/validate.ts';
 import type { FakeActivities } from './fake-activities.ts';
 import type { WorkflowTestEnv } from './time-skipping.ts';
+import { eventually } from './workflow-runs.ts';
+
+export { childRun, childRuns, currentRun, eventually, statusOf } from './workflow-runs.ts';
 
 export const NAMESPACE = 'team-a';
 
@@ -141,51 +144,3 @@ const CHILD_CLOSED: number[] = [
   E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT,
   E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED,
 ];
-
-/** RUNNING, COMPLETED, CANCELLED, FAILED, ... of a workflow run (the latest when no runId); undefined if none. */
-export async function statusOf(client: Client, workflowId: string, runId?: string): Promise<string | undefined> {
-  try {
-    return (await client.workflow.getHandle(workflowId, runId).describe()).status.name;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  }
-}
-
-export interface Run {
-  workflowId: string;
-  runId: string;
-}
-
-/** The latest run of a workflow ID. */
-export async function currentRun(client: Client, workflowId: string): Promise<Run> {
-  return { workflowId, runId: (await client.workflow.getHandle(workflowId).describe()).runId };
-}
-
-/** The child workflows a run has started, from its history (the test server has no visibility list). */
-export async function childRuns(client: Client, run: Run): Promise<Run[]> {
-  const { events } = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-  return (events ?? []).flatMap((e) => {
-    const x = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
-    return x?.workflowId && x.runId ? [{ workflowId: x.workflowId, runId: x.runId }] : [];
-  });
-}
-
-/** Waits until a run has started a child whose ID starts with `prefix`. */
-export async function childRun(client: Client, run: Run, prefix: string): Promise<Run> {
-  let found: Run | undefined;
-  await eventually(`${run.workflowId} to start a child ${prefix}...`, async () => {
-    found = (await childRuns(client, run)).find((c) => c.workflowId.startsWith(prefix));
-    return found !== undefined;
-  });
-  return found!;
-}
-
-export async function eventually(what: string, ok: () => Promise<boolean> | boolean, timeoutMs = 30_000, detail?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await ok()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${detail ? `; last seen: ${detail()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
