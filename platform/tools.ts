@@ -1,11 +1,12 @@
-// Locates the Go-built servers. The repo-local .tools/bin wins so a pinned version built by
-// `npm run tools` is used even when an older binary sits on PATH.
+// Locates the servers the service and its tests run (the Go-built ones and Temporal's Java test
+// server). The repo-local .tools/bin wins so a pinned version installed by `npm run tools` is used
+// even when an older binary sits on PATH.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ToolName = 'temporal' | 'pebble' | 'pebble-challtestsrv';
+export type ToolName = 'temporal' | 'pebble' | 'pebble-challtestsrv' | 'temporal-test-server';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
@@ -26,7 +27,7 @@ export function findTool(name: ToolName): string {
   }
   throw new Error(
     `${name} not found in ${join(repoRoot, '.tools', 'bin')} or on PATH. ` +
-      `Run \`npm run tools\` (runs scripts/install-tools.sh; needs Go) or put the ${name} binary on PATH.`,
+      `Run \`npm run tools\` (runs scripts/install-tools.sh; needs Go, and Java + Maven for temporal-test-server) or put the ${name} binary on PATH.`,
   );
 }
 

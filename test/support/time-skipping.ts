@@ -1,0 +1,143 @@
+// Workflow tests on Temporal's time-skipping test server: the real workflow bundle on a worker
+// whose activities are fakes (test/support/fake-activities.ts). Time stands still for timers
+// unless a test skips it (`skip`), so hours of backoff take seconds and nothing races the clock.
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { DEV_SERVER_SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY } from '../../platform/search-attributes.ts';
+import { findTool } from '../../platform/tools.ts';
+import { workflowBundle } from '../../worker/bundle.ts';
+import { FakeActivities } from './fake-activities.ts';
+
+export interface WorkflowTestEnv {
+  env: TestWorkflowEnvironment;
+  /** False on the dev server (WORKFLOW_TEST_SERVER=dev): `skip` then really waits. */
+  timeSkipping: boolean;
+  client: Client;
+  /** A worker with fresh fakes on a task queue of its own, so no test sees another's workflows. */
+  startWorker(): Promise<WorkerUnderTest>;
+  /** Moves the server's clock ahead by `ms`, firing every timer due on the way. */
+  skip(ms: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+export interface WorkerUnderTest {
+  taskQueue: string;
+  fakes: FakeActivities;
+  /** Workflows this test started: stop() terminates them and everything they started. */
+  roots: Set<string>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+const SEARCH_ATTRIBUTE_KEYS = { KIND, NAMESPACE, NAME, ISSUER, READY, NOT_AFTER };
+
+export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    // Activity failures are the point of some tests; the SDK would log each at WARN.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  }
+  // WORKFLOW_TEST_SERVER=dev runs the same tests on the Temporal CLI dev server, to tell a
+  // workflow bug from a test-server quirk; tests that skip time then fail, saying so.
+  const onDevServer = process.env.WORKFLOW_TEST_SERVER === 'dev';
+  const [env, bundle] = await Promise.all([
+    onDevServer
+      ? TestWorkflowEnvironment.createLocal({
+          server: { executable: { type: 'existing-path', path: findTool('temporal') }, searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS), log: { format: 'pretty', level: 'warn' } },
+        })
+      : startTestServer(),
+    workflowBundle(),
+  ]);
+  if (!onDevServer) await registerSearchAttributes(env);
+  const workers = new Set<WorkerUnderTest>();
+
+  async function startWorker(): Promise<WorkerUnderTest> {
+    const taskQueue = `wf-test-${randomBytes(4).toString('hex')}`;
+    const fakes = new FakeActivities(() => env.currentTimeMs());
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: fakes.activities(),
+      // Held regular activities heartbeat so that a cancellation reaches them at once.
+      maxHeartbeatThrottleInterval: '100ms',
+      defaultHeartbeatThrottleInterval: '100ms',
+      shutdownGraceTime: '1s',
+    });
+    const running = worker.run();
+    const w: WorkerUnderTest = {
+      taskQueue,
+      fakes,
+      roots: new Set(),
+      async stop() {
+        workers.delete(w);
+        fakes.releaseAll();
+        // A workflow task left for a stopped worker would hold the test server's clock still
+        // for the next test, whose skips would then take real time.
+        for (const id of w.roots) await terminateTree(env.client, id);
+        worker.shutdown();
+        await running;
+      },
+    };
+    workers.add(w);
+    return w;
+  }
+
+  return {
+    env,
+    timeSkipping: env.supportsTimeSkipping,
+    client: env.client,
+    startWorker,
+    async skip(ms) {
+      if (!env.supportsTimeSkipping) throw new Error('this test skips time: it needs the time-skipping test server');
+      // The clock stands still while a workflow task waits for a worker; fail rather than hang.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the test server's clock did not move ${ms / 60_000} min ahead within 60 s: is a workflow task waiting for a worker?`)), 60_000);
+      });
+      try {
+        await Promise.race([env.sleep(ms), stuck]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async teardown() {
+      await Promise.all([...workers].map((w) => w.stop()));
+      await env.teardown();
+    },
+  };
+}
+
+// The SDK gives the server 5 s to answer; a JVM starting on a busy machine can miss that once.
+async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  const start = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } });
+  try {
+    return await start();
+  } catch {
+    return start();
+  }
+}
+
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types = proto.temporal.api.enums.v1.IndexedValueType;
+  const searchAttributes = Object.fromEntries(
+    Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Keyword' ? types.INDEXED_VALUE_TYPE_KEYWORD : types.INDEXED_VALUE_TYPE_DATETIME]),
+  );
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+
+/** Terminates a workflow and its open descendants, parents first: nothing is left for a worker. */
+async function terminateTree(client: Client, workflowId: string, runId?: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const description = await handle.describe().catch(() => undefined);
+  if (description?.status.name !== 'RUNNING') return;
+  const { events } = await handle.fetchHistory();
+  await handle.terminate('test over').catch(() => undefined);
+  for (const e of events ?? []) {
+    const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+    if (child?.workflowId) await terminateTree(client, child.workflowId, child.runId ?? undefined);
+  }
+}
