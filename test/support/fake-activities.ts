@@ -163,7 +163,8 @@ export class FakeActivities {
     const authzByUrl = (url: string) => [...this.orders.values()].flatMap((o) => o.authz).find((a) => a.url === url);
     return {
       resolveIssuer: async () => ({ found: true, ready: true, message: 'The ACME account was registered with the ACME server', context: FAKE_ISSUER }),
-      registerAcmeAccount: async () => ({ accountUrl: FAKE_ISSUER.accountUrl!, lastRegisteredEmail: 'ops@example.com' }),
+      registerAcmeAccount: async () => ({ accountUrl: FAKE_ISSUER.accountUrl!, lastRegisteredEmail: 'ops@example.com', keyThumbprint: 'fake-thumbprint' }),
+      verifyAcmeAccount: async () => ({ valid: true, keyThumbprint: 'fake-thumbprint' }),
       fetchRenewalInfo: async () => ({ supported: false }),
       inspectCertificateSecret: async (ref) =>
         structuredClone(this.secrets.get(key(ref.namespace, ref.secretName))) ??

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
-import { DEV_SERVER_SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY } from '../../platform/search-attributes.ts';
+import { INDEXED_VALUE_TYPES } from '../../platform/search-attribute-setup.ts';
+import { SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY } from '../../platform/search-attributes.ts';
 import { findTool } from '../../platform/tools.ts';
 import { workflowBundle } from '../../worker/bundle.ts';
 import { FakeActivities } from './fake-activities.ts';
@@ -121,11 +121,9 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
   }
 }
 
+// The test server has no ListSearchAttributes, so ensureSearchAttributes cannot be used: add them all.
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const types = proto.temporal.api.enums.v1.IndexedValueType;
-  const searchAttributes = Object.fromEntries(
-    Object.entries(DEV_SERVER_SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Keyword' ? types.INDEXED_VALUE_TYPE_KEYWORD : types.INDEXED_VALUE_TYPE_DATETIME]),
-  );
+  const searchAttributes = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_VALUE_TYPES[type]]));
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
