@@ -1,5 +1,6 @@
-// Determinism guard: histories recorded by earlier test runs (RECORD_HISTORIES=1 npm test) are
-// replayed against the current workflow bundle. A change that would break running workflows
+// Determinism guard: histories recorded by earlier test runs (npm run record-histories writes the
+// top folder; older recordings are kept in dated subfolders, so runs started by earlier versions
+// keep replaying) are replayed against the current workflow bundle. A change that would break running workflows
 // (reordered commands, a removed timer) fails here; make it with patched() instead.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { workflowBundle } from '../worker/bundle.ts';
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'histories');
 
 test('recorded workflow histories replay against the current workflow code', async () => {
-  const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.binpb')).sort();
+  const files = (await fs.readdir(dir, { recursive: true })).filter((f) => f.endsWith('.binpb')).sort();
   assert.ok(files.length >= 5, `expected recorded histories in ${dir}, found ${files.length}`);
   const histories = await Promise.all(
     files.map(async (f) => {
@@ -21,7 +22,7 @@ test('recorded workflow histories replay against the current workflow code', asy
       return { workflowId: f, history };
     }),
   );
-  const types = new Set(files.map((f) => f.split('.')[1]));
+  const types = new Set(files.map((f) => path.basename(f).split('.')[1]));
   for (const t of ['issuerWorkflow', 'certificateWorkflow', 'certificateRequestWorkflow', 'orderWorkflow', 'challengeWorkflow']) {
     assert.ok(types.has(t), `a recorded ${t} history`);
   }
