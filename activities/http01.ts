@@ -4,6 +4,7 @@ import { lookup, Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Http01Store } from '../platform/http01-store.ts';
+import { addressRefusal } from '../resources/outbound-policy.ts';
 import type { AcmeIssuerContext, AcmeSessions } from './acme-session.ts';
 
 export interface Http01Options {
@@ -34,6 +35,9 @@ export function http01Activities(store: Http01Store, sessions: AcmeSessions, opt
     async selfCheckHttp01(dnsName: string, token: string, keyAuthorization: string): Promise<void> {
       const path = `/.well-known/acme-challenge/${token}`;
       const address = await addressOf(dnsName);
+      // The answer is quoted into the status: never fetch it from a cloud metadata endpoint.
+      const refused = addressRefusal(address);
+      if (refused) throw ApplicationFailure.nonRetryable(`self check for http://${dnsName}${path} refused: ${dnsName} resolves to ${address}: ${refused}`, 'SelfCheckRefused');
       const got = await httpGet(address, opts.port, dnsName, path);
       if (got.status !== 200 || got.body.trim() !== keyAuthorization) {
         throw ApplicationFailure.retryable(

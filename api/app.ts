@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { failureStatus, internalErrorStatus, tooLargeStatus } from '../resources/status.ts';
-import { authenticate, refuseCrossSite } from './auth/middleware.ts';
+import { authenticate, refuseCrossSite, refuseForeignHost } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -17,6 +17,7 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono();
   const { maxBodyBytes } = deps.config.api;
   app.use('*', refuseCrossSite());
+  app.use('*', refuseForeignHost(deps.config.api));
   app.use('*', authenticate(deps.config.api));
   // Checks Content-Length before reading, and counts a chunked body as it streams.
   // The rest of the body is never read, so the connection cannot carry another request.

@@ -25,6 +25,10 @@ export class OwnerRecords {
 
   async claim(namespace: string, name: string, owner: string): Promise<ClaimResult> {
     const file = this.file(namespace, name);
+    // The common case (every Certificate wake-up) is a claim already held: a read, no write.
+    const held = await this.get(namespace, name);
+    if (held === owner) return { ok: true, created: false };
+    if (held !== undefined) return { ok: false, owner: held };
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     for (let attempt = 0; attempt < 5; attempt++) {
       if (await createExclusive(file, owner)) return { ok: true, created: true };

@@ -3,7 +3,7 @@
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { refuseUnsafeBind } from './refuse-unsafe-bind.ts';
-import { startStack } from './stack.ts';
+import { StartRefused, startStack } from './stack.ts';
 
 export async function runPart(part: 'api' | 'worker'): Promise<void> {
   const config = loadConfig();
@@ -13,7 +13,11 @@ export async function runPart(part: 'api' | 'worker'): Promise<void> {
     process.exit(2);
   }
   if (part === 'api') refuseUnsafeBind(config, log);
-  const stack = await startStack(config, config.temporal.address, { api: part === 'api', worker: part === 'worker', log });
+  const stack = await startStack(config, config.temporal.address, { api: part === 'api', worker: part === 'worker', log }).catch((err: unknown) => {
+    if (!(err instanceof StartRefused)) throw err;
+    log.fatal(err.message);
+    process.exit(2);
+  });
   const stop = () => void stack.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -28,7 +28,12 @@ export async function startStack(config: Config, address: string, opts: StackOpt
   const log = opts.log ?? createLogger(config.logLevel);
   const stack: Stack = { stop: async () => {} };
   const client = await connectClient(config, address);
-  await registerSearchAttributes(client, config, log);
+  const registered = await registerSearchAttributes(client, config, log);
+  if (!registered && opts.worker !== false) {
+    await client.connection.close();
+    // Every workflow task that sets one would fail, again and again: better not to take any.
+    throw new StartRefused('the worker does not start without the search attributes (see the message above)');
+  }
   let workerRun: Promise<void> | undefined;
   if (opts.worker !== false) {
     const running = await runWorker(config, address);
@@ -56,12 +61,17 @@ export async function startStack(config: Config, address: string, opts: StackOpt
 
 // Any Temporal but the embedded one may lack them; without them every apply fails. A refusal
 // (no permission, Temporal Cloud) is logged with what to do, and /readyz keeps saying it.
-async function registerSearchAttributes(client: Client, config: Config, log: Logger): Promise<void> {
+async function registerSearchAttributes(client: Client, config: Config, log: Logger): Promise<boolean> {
   const namespace = config.temporal.namespace;
   try {
     const added = await ensureSearchAttributes(client.connection, namespace);
     if (added.length > 0) log.info({ namespace, added }, 'registered search attributes on the Temporal namespace');
+    return true;
   } catch (err) {
     log.error({ namespace }, `cannot register search attributes: ${(err as Error).message}`);
+    return false;
   }
 }
+
+/** A start that cannot go on; the entry points exit with code 2 on it. */
+export class StartRefused extends Error {}

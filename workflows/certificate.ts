@@ -9,6 +9,7 @@ import {
   condition,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -125,7 +126,9 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     if (!resolved.found || !resolved.ready) {
       book.waitingForIssuer(resolved, cert.spec.issuerRef, ref.namespace);
       publish(book);
-      await condition(interrupted, issuerPollMs);
+      // A pending renew waits for the issuer too: waking on it would poll the issuer in a loop.
+      const changed = () => deletion !== undefined || book.object!.metadata.generation !== generation;
+      await condition(patched('issuer-wait-ignores-renew') ? changed : interrupted, issuerPollMs);
       issuerPollMs = Math.min(issuerPollMs * 2, 60_000);
       continue;
     }

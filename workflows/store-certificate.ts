@@ -4,7 +4,7 @@
 // Issuing condition says so meanwhile. The pending private key stays in the next-keys store until
 // then, so a retry on another worker after a crash still has it. Also here: the status of a
 // Certificate whose Secret belongs to someone else, which waits instead of ordering.
-import { ActivityFailure, ApplicationFailure, isCancellation, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { CertificateRef, StoredCertificate } from '../activities/certificate-secret.ts';
 import { setCondition } from '../resources/conditions.ts';
@@ -39,6 +39,8 @@ export async function storeIssuedCertificate(
       return await store.storeCertificate(ref, issued);
     } catch (err) {
       if (isCancellation(err) || FATAL.has(failureType(err) ?? '')) throw err;
+      // Runs started before this retry loop failed the issuance here; they keep replaying that way.
+      if (!patched('store-until-stored')) throw err;
       const message = `storing the issued certificate failed: ${rootMessage(err)}; retrying in ${waitMs / 1000}s`;
       setStatus(book, 'Issuing', 'True', STORE_FAILED, message);
       publish(book);

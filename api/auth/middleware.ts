@@ -5,11 +5,20 @@ import { statusResponse } from '../errors.ts';
 import { requestAccess, secretAccess } from './access.ts';
 import { bearerOf, type Tokens } from './bearer.ts';
 import { crossSiteReason } from './cross-site.ts';
+import { foreignHostReason } from './loopback-host.ts';
 
 export function refuseCrossSite(): MiddlewareHandler {
   return async (c, next) => {
     const reason = crossSiteReason(c.req.method, { secFetchSite: c.req.header('sec-fetch-site'), origin: c.req.header('origin'), host: c.req.header('host') });
     return reason ? statusResponse(c, forbiddenStatus(reason)) : next();
+  };
+}
+
+/** Unauthenticated (loopback) mode: requests addressed to another name are DNS rebinding. */
+export function refuseForeignHost(c: { apiToken?: string; allowUnauthenticated: boolean }): MiddlewareHandler {
+  return async (ctx, next) => {
+    const reason = foreignHostReason(ctx.req.header('host'), c);
+    return reason ? statusResponse(ctx, forbiddenStatus(reason)) : next();
   };
 }
 

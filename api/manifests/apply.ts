@@ -28,9 +28,11 @@ export function applyRoutes(deps: ApiDeps) {
     if (!decoded.ok) return statusResponse(c, decoded.status);
     const causes = await preflight(deps, decoded.manifests);
     if (causes.length > 0) return statusResponse(c, invalidStatus(causes.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; '), causes));
-    const lost = await recordClaims(decoded.manifests, deps.secrets, deps.config);
-    if (lost.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(lost), lost));
+    const claims = await recordClaims(decoded.manifests, deps.secrets, deps.config);
+    if (claims.causes.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(claims.causes), claims.causes));
     const outcome = await applyInPhases(decoded.manifests, (m) => applyOne(deps, m), deps.config.api.applyConcurrency);
+    const applied = new Set(outcome.items.filter((i) => i.state === 'applied').map((i) => i.manifest));
+    await claims.settle((m) => applied.has(m));
     if (outcome.failed) {
       deps.log.error({ err: outcome.firstError }, 'apply failed');
       return statusResponse(c, partialApplyStatus(outcome));

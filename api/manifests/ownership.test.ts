@@ -12,7 +12,10 @@ import type { SecretStore } from '../../platform/secret-store.ts';
 /** What POST /v1/manifests does: the preflight check, then the claims. */
 async function claimSecrets(ms: Manifest[], store: SecretStore, cfg: typeof config) {
   const conflicts = await ownershipConflicts(ms, store, cfg);
-  return conflicts.length > 0 ? conflicts : recordClaims(ms, store, cfg);
+  if (conflicts.length > 0) return conflicts;
+  const claims = await recordClaims(ms, store, cfg);
+  await claims.settle(() => true);
+  return claims.causes;
 }
 
 let root: string;
@@ -96,13 +99,24 @@ for (const [name, first, second, fields] of twoRequests) {
 
 test('recordClaims: of concurrent requests for one Secret exactly one wins, and the loser leaves no claim behind', async () => {
   const store = freshStore();
-  const results = await Promise.all(['a', 'b', 'c', 'd'].map((c) => recordClaims(manifests([cert(c, 's'), cert(`${c}-own`, `${c}-own-tls`)]), store, config)));
+  const results = await Promise.all(['a', 'b', 'c', 'd'].map(async (c) => (await recordClaims(manifests([cert(c, 's'), cert(`${c}-own`, `${c}-own-tls`)]), store, config)).causes));
   assert.equal(results.filter((r) => r.length === 0).length, 1, JSON.stringify(results));
   const winner = ['a', 'b', 'c', 'd'][results.findIndex((r) => r.length === 0)]!;
   assert.equal(await store.owner('ns', 's'), `Certificate/${winner}`);
   for (const c of ['a', 'b', 'c', 'd']) {
     assert.equal(await store.owner('ns', `${c}-own-tls`), c === winner ? `Certificate/${c}-own` : undefined, `${c}'s other claim`);
   }
+});
+
+test('claims of documents that were not applied are given back, and a failed apply keeps the old Secret', async () => {
+  const store = freshStore();
+  assert.deepEqual(await claimSecrets(manifests([cert('a', 'old')]), store, config), []);
+  const claims = await recordClaims(manifests([cert('a', 'new'), cert('b', 'b-tls')]), store, config);
+  assert.deepEqual(claims.causes, []);
+  await claims.settle(() => false);
+  assert.equal(await store.owner('ns', 'new'), undefined);
+  assert.equal(await store.owner('ns', 'b-tls'), undefined);
+  assert.equal(await store.owner('ns', 'old'), 'Certificate/a', 'the Certificate still writes its old Secret');
 });
 
 test('a Certificate that changes spec.secretName gives up the Secret it had', async () => {

@@ -70,12 +70,23 @@ export async function ownershipConflicts(manifests: Manifest[], store: SecretSto
   return causes;
 }
 
+export interface Claims {
+  /** Secrets another owner won meanwhile: the request is refused, and this call's claims given back. */
+  causes: FieldCause[];
+  /**
+   * After the apply: claims of documents that were not applied are given back, and a Certificate
+   * that now uses another spec.secretName gives up the Secret it wrote before (which stays, as in
+   * cert-manager). Its workflow only ever writes the current one, and every write is checked
+   * against the owner, so releasing then is safe.
+   */
+  settle(applied: (m: Manifest) => boolean): Promise<void>;
+}
+
 /**
  * Records the claims of a request that passed ownershipConflicts, atomically per Secret: of two
- * concurrent requests for one Secret only one wins, the other gets its causes. On any loss the
- * claims this call made are given back, so a refused request leaves nothing behind.
+ * concurrent requests for one Secret only one wins, the other gets its causes.
  */
-export async function recordClaims(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<FieldCause[]> {
+export async function recordClaims(manifests: Manifest[], store: SecretStore, config: Pick<Config, 'clusterResourceNamespace'>): Promise<Claims> {
   const made: SecretUse[] = [];
   const causes: FieldCause[] = [];
   for (const use of secretUses(manifests, config).filter((u) => u.writes)) {
@@ -86,17 +97,19 @@ export async function recordClaims(manifests: Manifest[], store: SecretStore, co
       causes.push(cause(use, result.owner, 'already'));
     }
   }
-  if (causes.length > 0) {
-    for (const use of made) await store.release(use.namespace, use.name, use.owner);
-    return causes;
-  }
-  // A Certificate that moved to another spec.secretName gives up the Secret it wrote before
-  // (which stays, as in cert-manager). Its workflow only ever writes the current one, and every
-  // write is checked against the owner, so releasing early is safe.
-  for (const use of made.filter((u) => u.manifest.kind === 'Certificate')) {
-    for (const old of await store.ownedBy(use.namespace, use.owner)) if (old !== use.name) await store.release(use.namespace, old, use.owner);
-  }
-  return causes;
+  const giveBack = async (uses: SecretUse[]) => {
+    for (const use of uses) await store.release(use.namespace, use.name, use.owner);
+  };
+  if (causes.length > 0) await giveBack(made);
+  return {
+    causes,
+    async settle(applied) {
+      await giveBack(made.filter((u) => !applied(u.manifest)));
+      for (const use of made.filter((u) => u.manifest.kind === 'Certificate' && applied(u.manifest))) {
+        for (const old of await store.ownedBy(use.namespace, use.owner)) if (old !== use.name) await store.release(use.namespace, old, use.owner);
+      }
+    },
+  };
 }
 
 /** The Status message for ownership causes, as preflight words its own. */

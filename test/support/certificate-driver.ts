@@ -117,15 +117,17 @@ export class CertificateDriver {
    * a timer, and no child workflow is open. Whatever a signal started would show up before that.
    */
   async idle(timeoutMs = 30_000): Promise<void> {
+    let last = '';
     await eventually(`Certificate ${this.name} to sleep with nothing in flight`, async () => {
       const { events } = await this.handle.fetchHistory();
-      const types = (events ?? []).map((e) => e.eventType as number);
+      const types = withoutEmptyTasks((events ?? []).map((e) => e.eventType as number));
       const lastTask = types.lastIndexOf(EVENT.WORKFLOW_TASK_COMPLETED);
       const after = types.slice(lastTask + 1);
       const count = (...ts: number[]) => types.filter((t) => ts.includes(t)).length;
       const childOpen = count(EVENT.START_CHILD_WORKFLOW_EXECUTION_INITIATED) > count(...CHILD_CLOSED);
+      last = `events after the last task: ${after.map((t) => E[t]).join(', ') || 'none'}${childOpen ? '; a child is open' : ''}`;
       return lastTask >= 0 && after.at(-1) === EVENT.TIMER_STARTED && after.every((t) => QUIET.includes(t)) && !childOpen;
-    }, timeoutMs);
+    }, timeoutMs, () => last);
   }
 }
 
@@ -135,7 +137,16 @@ const EVENT = {
   TIMER_STARTED: E.EVENT_TYPE_TIMER_STARTED,
   START_CHILD_WORKFLOW_EXECUTION_INITIATED: E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
 };
-const QUIET: number[] = [E.EVENT_TYPE_MARKER_RECORDED, E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_TIMER_STARTED];
+// The test server sometimes records a workflow task that nothing scheduled and that completes with
+// no command (seen after queries): a sleeping workflow with such trailing tasks is still asleep.
+function withoutEmptyTasks(types: number[]): number[] {
+  const task = [E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, E.EVENT_TYPE_WORKFLOW_TASK_STARTED, E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED];
+  const out = [...types];
+  while (out.length > 3 && task.every((t, i) => out[out.length - 3 + i] === t) && out[out.length - 4] !== E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) out.splice(-3);
+  return out;
+}
+
+const QUIET: number[] = [E.EVENT_TYPE_MARKER_RECORDED, E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, E.EVENT_TYPE_TIMER_STARTED];
 const CHILD_CLOSED: number[] = [
   E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
   E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
