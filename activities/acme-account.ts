@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretStore } from '../platform/secret-store.ts';
 import { issuerOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { AcmeIssuerSpec } from '../resources/types.ts';
+import { issuerSecretNamespace } from '../resources/issuer-secret-namespace.ts';
 import { accountCheckOutcome, type AccountCheck } from './acme-account-check.ts';
 import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { ensureOk } from './acme-problem.ts';
@@ -77,7 +78,7 @@ export function accountActivities(secrets: SecretStore, clusterResourceNamespace
   const contextOf = (issuer: IssuerIdentity, spec: AcmeIssuerSpec): AcmeIssuerContext => ({
     issuerKind: issuer.kind,
     issuerName: issuer.name,
-    secretNamespace: issuer.kind === 'ClusterIssuer' ? clusterResourceNamespace : (issuer.namespace ?? 'default'),
+    secretNamespace: issuerSecretNamespace(issuer.kind, issuer.namespace, clusterResourceNamespace),
     acme: spec,
   });
 

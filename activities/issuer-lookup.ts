@@ -1,5 +1,6 @@
 // Reads an Issuer's current spec and status from its workflow, so a CertificateRequest acts
 // with the issuer as it is now. Workflows cannot query each other; an activity can.
+import { issuerSecretNamespace } from '../resources/issuer-secret-namespace.ts';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { issuerWorkflowId } from '../resources/ids.ts';
 import { getIssuer } from '../resources/messages.ts';
@@ -35,7 +36,7 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
         context: {
           issuerKind: ref.kind,
           issuerName: ref.name,
-          secretNamespace: ref.kind === 'ClusterIssuer' ? clusterResourceNamespace : namespace,
+          secretNamespace: issuerSecretNamespace(ref.kind, namespace, clusterResourceNamespace),
           acme: issuer.spec.acme,
           accountUrl: issuer.status.acme?.uri,
           accountKeyThumbprint: issuer.status.acme?.lastPrivateKeyHash,

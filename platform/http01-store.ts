@@ -3,7 +3,7 @@
 // A key authorization is public (token + account key thumbprint), so a plain file is fine.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { atomicWrite } from './secret-store.ts';
+import { atomicWrite } from './durable-fs.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 

@@ -8,7 +8,6 @@ import { CERTIFICATE_NAME_ANNOTATION, APPLIED, ownedByOtherMessage } from '../re
 import { OWNERS_DIR, OwnerRecords, type ClaimResult } from './owner-records.ts';
 import { readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
 
-export { atomicWrite } from './durable-fs.ts';
 export type { ClaimResult } from './owner-records.ts';
 
 export type SecretData = Record<string, Buffer>;

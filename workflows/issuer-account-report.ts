@@ -6,7 +6,7 @@ import { accountRejected, type AccountRejectedReport } from '../resources/messag
 import type { IssuerRef } from '../resources/types.ts';
 
 export async function reportAccountRejection(namespace: string, ref: IssuerRef, report: AccountRejectedReport): Promise<void> {
-  const id = issuerWorkflowId(ref.kind, ref.kind === 'ClusterIssuer' ? '' : namespace, ref.name);
+  const id = issuerWorkflowId(ref.kind, namespace, ref.name);
   try {
     await getExternalWorkflowHandle(id).signal(accountRejected, report);
   } catch (err) {

@@ -3,7 +3,8 @@
 // nothing new starts; every item then says whether it was applied, failed or not attempted.
 import type { Manifest } from '../../resources/types.ts';
 
-const PHASE: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
+/** Secrets before Issuers before Certificates: the order documents are applied (and claimed) in. */
+export const APPLY_PHASE: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
 
 export type ItemState<R> = { state: 'applied'; result: R } | { state: 'failed'; error: unknown } | { state: 'notAttempted' };
 export type ItemOutcome<R> = { manifest: Manifest } & ItemState<R>;
@@ -16,13 +17,13 @@ export interface PhasedApply<R> {
 }
 
 export async function applyInPhases<R>(manifests: Manifest[], apply: (m: Manifest) => Promise<R>, concurrency: number): Promise<PhasedApply<R>> {
-  const ordered = [...manifests].sort((a, b) => PHASE[a.kind] - PHASE[b.kind]);
+  const ordered = [...manifests].sort((a, b) => APPLY_PHASE[a.kind] - APPLY_PHASE[b.kind]);
   const states: ItemState<R>[] = ordered.map(() => ({ state: 'notAttempted' }));
   let firstError: unknown;
   let failed = false;
   for (const phase of [0, 1, 2]) {
     if (failed) break;
-    const indexes = ordered.flatMap((m, i) => (PHASE[m.kind] === phase ? [i] : []));
+    const indexes = ordered.flatMap((m, i) => (APPLY_PHASE[m.kind] === phase ? [i] : []));
     let next = 0;
     const worker = async () => {
       while (!failed && next < indexes.length) {

@@ -2,6 +2,8 @@
 // (resources/secret-owner.ts). A Certificate owns its spec.secretName, an Issuer the account key
 // it generates, the user the Secrets they apply. A second owner, within one request or against
 // what the store already records, is refused with a 422 naming both.
+import { issuerSecretNamespace } from '../../resources/issuer-secret-namespace.ts';
+import { APPLY_PHASE } from './apply-phases.ts';
 import type { Config } from '../../platform/config.ts';
 import type { SecretStore } from '../../platform/secret-store.ts';
 import { APPLIED, certificateOwner, describeOwner, issuerOwner, type SecretOwner } from '../../resources/secret-owner.ts';
@@ -25,7 +27,7 @@ export function secretUses(manifests: Manifest[], config: Pick<Config, 'clusterR
     } else if (m.kind === 'Secret') {
       uses.push({ manifest: m, field: 'metadata.name', namespace: m.metadata.namespace, name: m.metadata.name, owner: APPLIED, writes: true });
     } else {
-      const namespace = m.kind === 'ClusterIssuer' ? config.clusterResourceNamespace : (m.metadata.namespace ?? 'default');
+      const namespace = issuerSecretNamespace(m.kind, m.metadata.namespace, config.clusterResourceNamespace);
       const owner = issuerOwner(m.kind, m.metadata.name);
       // The account key is written only when the Issuer generates it; with generation off it is the user's.
       const generates = !m.spec.acme.disableAccountKeyGeneration;
@@ -35,10 +37,9 @@ export function secretUses(manifests: Manifest[], config: Pick<Config, 'clusterR
     }
   }
   // Secrets first, as apply.ts applies them: an Issuer then finds the user's account key Secret.
-  return uses.sort((a, b) => RANK[a.manifest.kind] - RANK[b.manifest.kind]);
+  return uses.sort((a, b) => APPLY_PHASE[a.manifest.kind] - APPLY_PHASE[b.manifest.kind]);
 }
 
-const RANK: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
 
 /**
  * Whether `use` may share a Secret `holder` owns. A Certificate shares with nobody. Issuers and
