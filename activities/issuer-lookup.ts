@@ -1,8 +1,11 @@
-// Reads an Issuer's current spec and status from its workflow, so a CertificateRequest acts
-// with the issuer as it is now. Workflows cannot query each other; an activity can.
+// Reads an Issuer's current spec and status, so a CertificateRequest acts with the issuer as it
+// is now. The Issuer publishes its object in its memo (workflows/publish.ts), which describe
+// returns without a worker: so this can run as a local activity and hold no slot another
+// workflow's task needs. Runs that predate the memo are queried instead.
 import { issuerSecretNamespace } from '../resources/issuer-secret-namespace.ts';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { issuerWorkflowId } from '../resources/ids.ts';
+import { OBJECT_MEMO } from '../resources/memo.ts';
 import { getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
@@ -19,9 +22,9 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
       const handle = client().workflow.getHandle(issuerWorkflowId(ref.kind, namespace, ref.name));
       let issuer: IssuerObject | undefined;
       try {
-        const { status } = await handle.describe();
+        const { status, memo } = await handle.describe();
         if (status.name !== 'RUNNING') return { found: false };
-        issuer = await handle.query(getIssuer);
+        issuer = (memo?.[OBJECT_MEMO] as IssuerObject | undefined) ?? (await handle.query(getIssuer));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return { found: false };
         throw err;

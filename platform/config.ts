@@ -205,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resyncMs: e.CERTIFICATE_RESYNC_PERIOD,
       backoff: { minMs: e.ISSUANCE_BACKOFF_MIN, maxMs: Math.max(e.ISSUANCE_BACKOFF_MIN, e.ISSUANCE_BACKOFF_MAX) },
       ariRecheck: { minMs: e.ARI_RECHECK_MIN, maxMs: Math.max(e.ARI_RECHECK_MIN, e.ARI_RECHECK_MAX) },
+      historyEventsPerRun: DEFAULT_CERTIFICATE_OPTIONS.historyEventsPerRun,
     },
     issuers: { accountRecheckMs: e.ACME_ACCOUNT_RECHECK_PERIOD },
     outbound: {

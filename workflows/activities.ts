@@ -41,14 +41,23 @@ export const local = proxyLocalActivities<Activities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
 
+const lookupRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
+
 /**
- * Issuer lookups query another workflow, which needs a free workflow task slot on some worker: a
- * local activity would hold its own workflow task open meanwhile, so this stays a regular one.
+ * Issuer lookups read the Issuer's published memo with describe, which needs no worker, so they
+ * run locally: one server round trip instead of scheduling an activity task and a workflow task.
  */
-export const lookup = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+export const issuerLookup = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', localRetryThreshold: '2s', retry: lookupRetry });
+
+/** The same lookup as a regular activity: what runs recorded before the local one replay. */
+export const lookup = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: lookupRetry });
+
+/**
+ * One quick local self check first: when the name already reaches our responder (the usual
+ * case) this saves an activity task and a workflow task. It gives up after 3 s, so a name that
+ * leads nowhere holds a workflow task slot no longer than that; `selfCheck` then takes over.
+ */
+export const quickSelfCheck = proxyLocalActivities<Activities>({ startToCloseTimeout: '3s', retry: { maximumAttempts: 1 } });
 
 /** HTTP-01 self check: repeated until the name reaches our responder, as cert-manager does. */
 export const selfCheck = proxyActivities<Activities>({

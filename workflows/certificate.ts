@@ -1,7 +1,8 @@
 // Certificate: a long-lived entity workflow. It decides when to issue (pure policies in
 // resources/issuance-policy.ts), runs one CertificateRequest child per revision, writes the
 // Secret, and sleeps on a durable timer until renewal, an ARI re-check, a resync, a spec change,
-// a renew or a delete signal. It continues-as-new after every issuance, so its history stays short.
+// a renew or a delete signal. It continues-as-new when it wakes with a long history, so a
+// replay stays short, but never between an issuance and what the user does next.
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -26,7 +27,7 @@ import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts
 import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
-import { acme, local, lookup } from './activities.ts';
+import { acme, issuerLookup, local, lookup } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
@@ -86,8 +87,13 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;
+  let timerWoke = false;
+  const sleepUnless = async (wake: () => boolean, ms: number) => void (timerWoke = !(await condition(wake, ms)));
   while (!deletion) {
-    if (workflowInfo().continueAsNewSuggested) await restart();
+    // A long history is cut at a timer's wake-up (a resync, a renewal time), where nobody waits on
+    // the new run's first task; the server's suggestion is followed at once.
+    if (workflowInfo().continueAsNewSuggested || (timerWoke && historyFull())) await restart();
+    timerWoke = false;
     const cert = book.object!;
     const generation = cert.metadata.generation ?? 1;
     const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
@@ -98,11 +104,11 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       secretOwnedByOther(book, ref, secret.ownedBy);
       publish(book);
       forced = false; // a renew signal now only means: look again
-      await condition(interrupted, options.resyncMs);
+      await sleepUnless(interrupted, options.resyncMs);
       continue;
     }
     let issuer: ResolvedIssuer | undefined;
-    const resolveIssuer = async () => (issuer ??= await lookup.resolveIssuer(ref.namespace, cert.spec.issuerRef));
+    const resolveIssuer = async () => (issuer ??= await (patched('local-issuer-lookup') ? issuerLookup : lookup).resolveIssuer(ref.namespace, cert.spec.issuerRef));
     if (book.renewalInfoDue(secret)) {
       const found = await resolveIssuer();
       if (ariEnabled(found)) await checkRenewalInfo(book, found, secret, options);
@@ -112,23 +118,26 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     book.observeSecret(secret, reason);
     publish(book);
     if (!reason) {
-      await condition(interrupted, book.msUntilWake(options.resyncMs));
+      await sleepUnless(interrupted, book.msUntilWake(options.resyncMs));
       continue;
     }
     const backoffMs = failedGeneration === generation && !forced ? book.backoffRemainingMs(options.backoff) : 0;
     if (backoffMs > 0) {
       book.backingOff(backoffMs);
       publish(book);
-      await condition(interrupted, backoffMs);
+      await sleepUnless(interrupted, backoffMs);
       continue;
     }
+    // The key is made while the issuer is looked up: both are local activities, run side by side.
+    // If the issuance does not happen now, the key waits for this revision (private-key.ts).
+    const csr = patched('key-beside-issuer-lookup') ? startCsr(ref, cert) : undefined;
     const resolved = await resolveIssuer();
     if (!resolved.found || !resolved.ready) {
       book.waitingForIssuer(resolved, cert.spec.issuerRef, ref.namespace);
       publish(book);
       // A pending renew waits for the issuer too: waking on it would poll the issuer in a loop.
       const changed = () => deletion !== undefined || book.object!.metadata.generation !== generation;
-      await condition(patched('issuer-wait-ignores-renew') ? changed : interrupted, issuerPollMs);
+      await sleepUnless(patched('issuer-wait-ignores-renew') ? changed : interrupted, issuerPollMs);
       issuerPollMs = Math.min(issuerPollMs * 2, 60_000);
       continue;
     }
@@ -152,7 +161,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const wasForced = forced;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
-    const outcome = await issueUnlessInterrupted(book, publish, reason, { replaces, issuer: resolved.context }, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
+    const outcome = await issueUnlessInterrupted(book, publish, reason, { replaces, issuer: resolved.context }, csr, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
     failedGeneration = outcome.kind === 'failed' ? generation : undefined;
     publish(book);
     if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
@@ -164,12 +173,17 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
         forced = wasForced;
       }
     }
-    if (outcome.kind !== 'cancelled' && !deletion) await restart();
+    if (outcome.kind !== 'cancelled' && !deletion && !patched(CONTINUE_AT_WAKE_UP)) await restart();
   }
 
   const cert = book.object;
   if (cert) await local.removeCertificateData({ namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName }, deletion.deleteSecret);
   await condition(allHandlersFinished);
+
+  // Runs recorded before this change continued-as-new after each issuance; they replay that way.
+  function historyFull(): boolean {
+    return workflowInfo().historyLength >= options.historyEventsPerRun && patched(CONTINUE_AT_WAKE_UP);
+  }
 
   async function restart(): Promise<never> {
     await condition(allHandlersFinished);
@@ -205,6 +219,7 @@ async function issueUnlessInterrupted(
   publish: (book: CertificateStatusBook) => void,
   reason: IssueReason,
   request: RequestExtras,
+  csr: EarlyCsr | undefined,
   interrupted: () => boolean,
   countAccountRejection: boolean,
 ): Promise<Outcome> {
@@ -212,7 +227,7 @@ async function issueUnlessInterrupted(
   const watch = new CancellationScope();
   void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
   try {
-    await work.run(() => issue(book, publish, reason, request));
+    await work.run(() => issue(book, publish, reason, request, csr));
     return { kind: 'issued' };
   } catch (err) {
     if (isCancellation(err)) {
@@ -235,7 +250,29 @@ const failedMessage = (cause: string) => `The certificate request has failed to 
 
 type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
-async function issue(book: CertificateStatusBook, publish: (book: CertificateStatusBook) => void, reason: IssueReason, extras: RequestExtras): Promise<void> {
+const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
+
+/** A CSR whose key is being made for the next revision of one generation of the spec. */
+interface EarlyCsr {
+  generation: number;
+  revision: number;
+  pem: Promise<string>;
+}
+
+function startCsr(ref: CertificateRef, cert: CertificateObject): EarlyCsr {
+  const revision = (cert.status.revision ?? 0) + 1;
+  const pem = local.generateKeyAndCsr(ref, cert.spec, revision);
+  pem.catch(() => undefined); // unused when the issuer is not ready; issue() sees a failure itself
+  return { generation: cert.metadata.generation ?? 1, revision, pem };
+}
+
+async function issue(
+  book: CertificateStatusBook,
+  publish: (book: CertificateStatusBook) => void,
+  reason: IssueReason,
+  extras: RequestExtras,
+  early: EarlyCsr | undefined,
+): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -244,7 +281,8 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
   const ref = { namespace, certificateName: name, secretName: spec.secretName };
   book.issuing(reason, requestName);
   publish(book);
-  const csrPem = await local.generateKeyAndCsr(ref, spec, revision);
+  const reusable = early && early.generation === (cert.metadata.generation ?? 1) && early.revision === revision;
+  const csrPem = await (reusable ? early.pem : local.generateKeyAndCsr(ref, spec, revision));
   const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),

@@ -1,6 +1,6 @@
 // Challenge: one ACME authorization. Pick the solver, present, self-check, accept, wait for the
 // CA's verdict, and always clean up, even when cancelled.
-import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { AcmeIssuerContext } from '../activities/index.ts';
 import type { AcmeAuthorizationState as Authz } from '../activities/acme-order.ts';
 import { getChallenge } from '../resources/messages.ts';
@@ -8,7 +8,7 @@ import { challengeLabels } from '../resources/owner-labels.ts';
 import type { ChallengeObject } from '../resources/objects.ts';
 import { selectSolver } from '../resources/solver.ts';
 import type { IssuerRef } from '../resources/types.ts';
-import { acme, selfCheck } from './activities.ts';
+import { acme, quickSelfCheck, selfCheck } from './activities.ts';
 import { pollUntil } from './poll.ts';
 import { objectPublisher } from './publish.ts';
 
@@ -66,7 +66,7 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
     object.status.presented = true;
     object.status.reason = 'Waiting for HTTP-01 challenge propagation';
     publish(object);
-    await selfCheck.selfCheckHttp01(dnsName, challenge.token, object.spec.key);
+    await selfCheckUntilReached(dnsName, challenge.token, object.spec.key);
     object.status.reason = 'Challenge accepted, waiting for the ACME server to validate it';
     publish(object);
     await acme.acceptAcmeChallenge(issuer, challenge.url);
@@ -94,4 +94,15 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
     object.status.presented = false;
     publish(object);
   }
+}
+
+async function selfCheckUntilReached(dnsName: string, token: string, keyAuthorization: string): Promise<void> {
+  if (patched('quick-local-self-check')) {
+    try {
+      return await quickSelfCheck.selfCheckHttp01(dnsName, token, keyAuthorization);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+  }
+  await selfCheck.selfCheckHttp01(dnsName, token, keyAuthorization);
 }

@@ -1,5 +1,6 @@
-// The Certificate continues-as-new after every issuance. A renew sent while that happens (while
-// the task that continues-as-new is still running, or just as the new run starts) must not be
+// The Certificate continues-as-new at a timer's wake-up once its history is long, never right
+// after an issuance (the new run's first task may be delayed by the server, and a renew or an
+// apply would wait for it). A renew sent around an issuance, or as a new run starts, must not be
 // lost: it issues the next revision.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -10,38 +11,43 @@ let env: WorkflowTestEnv;
 before(async () => (env = await startWorkflowTestEnv()));
 after(async () => env?.teardown());
 
-// The task that continues-as-new fails (UnhandledCommand) because the signal arrived meanwhile;
-// in its retry the signal is applied before the CertificateRequest's result in the same
-// activation. workflows/renew-signal.ts judges it after the activation, so it is not lost.
+const MINUTE = 60_000;
 
-test('a renew sent while the issuing run stores its certificate and continues-as-new issues the next revision', async (t) => {
+// A renew that arrives while the run stores its certificate: in the SDK the signal is applied
+// before the request's result when both are in one activation (a retried task).
+// workflows/renew-signal.ts judges it after the activation, so it is not lost.
+
+test('a renew sent while the issuing run stores its certificate issues the next revision, in the same run', async (t) => {
   const { fakes, cert } = await certificateUnderTest(env, t, 'can-store');
   const store = fakes.hold('storeCertificate');
   await cert.apply();
   await store.entered;
   const firstRun = (await cert.handle.describe()).runId;
-  // The request is done; the run's last step before continuing-as-new is this held store.
   await cert.renew();
   store.release();
 
   const o = await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x), 15_000);
   assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
   assert.equal(await statusOf(env.client, cert.requestId(2)), 'COMPLETED');
-  assert.notEqual((await cert.handle.describe()).runId, firstRun);
+  assert.equal((await cert.handle.describe()).runId, firstRun, 'issuing does not continue-as-new');
   assert.equal(o.status.failedIssuanceAttempts, undefined);
 });
 
-test('a renew sent as the new run starts, before its first look at the Secret, issues the next revision', async (t) => {
-  const { fakes, cert } = await certificateUnderTest(env, t, 'can-start');
-  const store = fakes.hold('storeCertificate');
+test('a long history continues-as-new at the resync wake-up; a renew sent as the new run starts issues the next revision', async (t) => {
+  const { fakes, cert } = await certificateUnderTest(env, t, 'can-start', { historyEventsPerRun: 1, resyncMs: 10 * MINUTE });
   await cert.apply();
-  await store.entered;
-  // The new run's first activity: hold it too, and renew while it runs.
+  await cert.until('Ready', isReady);
+  await cert.idle();
+  const firstRun = (await cert.handle.describe()).runId;
+  // The new run's first activity: hold it, and renew while it runs.
   const inspect = fakes.hold('inspectCertificateSecret');
-  store.release();
+  // The clock stops at the resync while the held activity runs: the skip ends after the release.
+  const skipped = env.skip(11 * MINUTE);
   await inspect.entered;
+  assert.notEqual((await cert.handle.describe()).runId, firstRun, 'the resync wake-up continued-as-new');
   await cert.renew();
   inspect.release();
+  await skipped;
 
   await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x));
   assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
