@@ -36,6 +36,20 @@ const cidrList = z
     return z.NEVER;
   });
 
+/** Options handed to the Temporal worker as they are. */
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+}
+
+export const DEFAULT_WORKER_TUNING = {
+  // The SDK sizes its cache from the heap limit (about 2,000 workflows here), which costs memory
+  // for workflows that sleep for hours. An evicted Certificate replays a short history when it wakes.
+  maxCachedWorkflows: 1000,
+};
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const schema = z.object({
@@ -79,6 +93,11 @@ const schema = z.object({
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
   API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
   API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  // Worker tuning (README "Worker tuning"); unset = the SDK's default, except the cache.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).optional(),
 });
 
 export interface ApiSafetyConfig {
@@ -154,6 +173,7 @@ export type Config = {
   logLevel: string;
   certificates: CertificateOptions;
   issuers: IssuerOptions;
+  worker: WorkerTuning;
   outbound: OutboundOptions;
 };
 
@@ -208,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       historyEventsPerRun: DEFAULT_CERTIFICATE_OPTIONS.historyEventsPerRun,
     },
     issuers: { accountRecheckMs: e.ACME_ACCOUNT_RECHECK_PERIOD },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+      maxConcurrentWorkflowTaskPolls: e.WORKER_WORKFLOW_TASK_POLLERS,
+    },
     outbound: {
       policy: { deny: e.OUTBOUND_DENY_CIDRS, allow: e.OUTBOUND_ALLOW_CIDRS },
       acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,

@@ -45,6 +45,7 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
     taskQueue: config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    ...definedOnly(config.worker),
   });
   const done = worker.run().finally(async () => {
     await clientConnection.close();
@@ -52,3 +53,5 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
   });
   return { worker, done };
 }
+
+const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
