@@ -13,6 +13,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -173,7 +174,12 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
         forced = wasForced;
       }
     }
-    if (outcome.kind !== 'cancelled' && !deletion && !patched(CONTINUE_AT_WAKE_UP)) await restart();
+    if (outcome.kind !== 'cancelled' && !deletion) {
+      if (!patched(CONTINUE_AT_WAKE_UP)) await restart();
+      // Ends this workflow task, so what was just published reaches readers now: the next look at
+      // the Secret (and at the CA's renewal information) would otherwise hold it back.
+      await sleep(1);
+    }
   }
 
   const cert = book.object;
