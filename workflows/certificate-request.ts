@@ -1,7 +1,7 @@
 // CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
 // (ACME: an Order child) and return the PEM chain.
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
-import { resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';

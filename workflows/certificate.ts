@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../activities/certificate-secret.ts';
 import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';

@@ -4,7 +4,7 @@
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
 import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { LABELS, READY } from '../platform/search-attributes.ts';
+import { LABELS, READY } from '../resources/search-attributes.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
 import { conditionIs, setCondition } from '../resources/conditions.ts';

@@ -3,7 +3,7 @@
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../activities/acme-order.ts';
 import type { AcmeIssuerContext } from '../activities/index.ts';
-import { resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds } from '../resources/conditions.ts';
 import { challengeName, challengeWorkflowId } from '../resources/ids.ts';

@@ -3,6 +3,7 @@
 // as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces.
 import { Hono, type Context } from 'hono';
 import { labelSelectorQuery } from '../../resources/label-selector.ts';
+import { KIND, NAMESPACE } from '../../resources/search-attributes.ts';
 import { dns1123LabelError, dns1123SubdomainError } from '../../resources/names.ts';
 import { badRequestStatus, notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -61,9 +62,9 @@ function listParams(c: Context): ListParams | string {
 }
 
 async function list(deps: ApiDeps, kind: ReadableKind, namespace: string, params: ListParams): Promise<Page> {
-  const filters = [`CertManagerKind = '${kind.kind}'`];
+  const filters = [`${KIND.name} = '${kind.kind}'`];
   // Names are checked (DNS-1123) before they get here, so they cannot break out of the quotes.
-  if (kind.kind !== 'ClusterIssuer' && namespace) filters.push(`CertManagerNamespace = '${namespace}'`);
+  if (kind.kind !== 'ClusterIssuer' && namespace) filters.push(`${NAMESPACE.name} = '${namespace}'`);
   if (kind.entity) filters.push(`ExecutionStatus = 'Running'`);
   if (params.labelQuery) filters.push(params.labelQuery);
   const page = await listPublished(deps, kind, filters.join(' AND '), params.limit, params.continue);
