@@ -4,25 +4,14 @@
 import { X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretMeta, type SecretStore } from '../platform/secret-store.ts';
+import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
 import { ISSUED_REQUEST_ANNOTATION, issuedRequest } from '../resources/issued-request.ts';
 import { certificateOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
-import type { CertificateSpec, IssuerRef } from '../resources/types.ts';
+import type { CertificateSpec } from '../resources/types.ts';
 import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
-
-export interface CertificateRef {
-  namespace: string;
-  certificateName: string;
-  secretName: string;
-}
-
-export interface StoredCertificate {
-  notBefore: string;
-  notAfter: string;
-  serialNumber: string;
-}
 
 const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
@@ -66,7 +55,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
 
     async storeCertificate(
       ref: CertificateRef,
-      issued: { chainPem: string; caPem?: string; issuerRef: IssuerRef; spec: CertificateSpec },
+      issued: IssuedChain,
     ): Promise<StoredCertificate> {
       const leaf = new X509Certificate(issued.chainPem);
       const pending = await nextKeys.read(ref.namespace, ref.certificateName);

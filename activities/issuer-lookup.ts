@@ -7,11 +7,7 @@ import { getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { conditionIs } from '../resources/conditions.ts';
-import type { AcmeIssuerContext } from './acme-session.ts';
-
-export type ResolvedIssuer =
-  | { found: false }
-  | { found: true; ready: boolean; message: string; context: AcmeIssuerContext };
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 
 export function issuerLookupActivities(client: () => Client, clusterResourceNamespace: string) {
   return {

@@ -9,7 +9,7 @@ import { orderLabels } from '../resources/owner-labels.ts';
 import { getCertificateRequest } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
-import type { AcmeIssuerContext } from '../activities/index.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { objectPublisher } from './publish.ts';

@@ -1,8 +1,8 @@
 // The Certificate's status transitions, as cert-manager reports them, in a plain class so the
 // workflow stays a short loop and the rules can be tested without a Temporal server.
-import type { RenewalInfo } from '../activities/acme-renewal-info.ts';
-import type { StoredCertificate } from '../activities/certificate-secret.ts';
-import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
+import type { RenewalInfo } from '../resources/renewal-info.ts';
+import type { StoredCertificate } from '../resources/certificate-ref.ts';
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { issuanceBackoff, type BackoffBounds } from '../resources/backoff.ts';
 import { isoSeconds, removeCondition, setCondition } from '../resources/conditions.ts';
 import type { IssueReason } from '../resources/issuance-policy.ts';

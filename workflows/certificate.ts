@@ -15,8 +15,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CertificateRef } from '../activities/certificate-secret.ts';
-import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
+import type { CertificateRef } from '../resources/certificate-ref.ts';
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';

@@ -4,22 +4,14 @@
 // Issuing condition says so meanwhile. The pending private key stays in the next-keys store until
 // then, so a retry on another worker after a crash still has it. Also here: the status of a
 // Certificate whose Secret belongs to someone else, which waits instead of ordering.
-import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
-import type { CertificateRef, StoredCertificate } from '../activities/certificate-secret.ts';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched, sleep } from '@temporalio/workflow';
+import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
 import { setCondition } from '../resources/conditions.ts';
 import { describeOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { CertificateStatusBook } from './certificate-status.ts';
+import { storeRound } from './activities.ts';
 import { rootMessage } from './failure.ts';
 
-type StoreInput = Parameters<Activities['storeCertificate']>[1];
-
-/** A few quick local attempts per round; the rounds themselves wait on durable timers. */
-const store = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1m',
-  localRetryThreshold: '2s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 3 },
-});
 
 /** Failures no retry can fix: the key for this chain is gone, or the chain is not for it. */
 const FATAL = new Set(['KeyLost', 'KeyMismatch']);
@@ -31,12 +23,12 @@ export const STORE_FAILED = 'StoreFailed';
 export async function storeIssuedCertificate(
   book: CertificateStatusBook,
   ref: CertificateRef,
-  issued: StoreInput,
+  issued: IssuedChain,
   publish: (book: CertificateStatusBook) => void,
 ): Promise<StoredCertificate> {
   for (let waitMs = FIRST_WAIT_MS; ; waitMs = Math.min(waitMs * 2, MAX_WAIT_MS)) {
     try {
-      return await store.storeCertificate(ref, issued);
+      return await storeRound.storeCertificate(ref, issued);
     } catch (err) {
       if (isCancellation(err) || FATAL.has(failureType(err) ?? '')) throw err;
       // Runs started before this retry loop failed the issuance here; they keep replaying that way.
