@@ -5,7 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretMeta, type SecretStore } from '../platform/secret-store.ts';
 import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
-import { ISSUED_REQUEST_ANNOTATION, issuedRequest } from '../resources/issued-request.ts';
+import { Annotation } from '../resources/annotations.ts';
+import { issuedRequest } from '../resources/issued-request.ts';
 import { certificateOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
@@ -77,15 +78,15 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
         labels: { ...spec.secretTemplate?.labels, 'controller.cert-manager.io/fao': 'true' },
         annotations: {
           ...spec.secretTemplate?.annotations,
-          'cert-manager.io/certificate-name': ref.certificateName,
-          'cert-manager.io/issuer-name': issuerRef.name,
-          'cert-manager.io/issuer-kind': issuerRef.kind,
-          'cert-manager.io/issuer-group': issuerRef.group,
-          'cert-manager.io/common-name': spec.commonName ?? '',
-          'cert-manager.io/alt-names': spec.dnsNames.join(','),
-          'cert-manager.io/ip-sans': spec.ipAddresses.join(','),
-          'cert-manager.io/uri-sans': spec.uris.join(','),
-          [ISSUED_REQUEST_ANNOTATION]: stableJson(issuedRequest(spec)),
+          [Annotation.CertificateName]: ref.certificateName,
+          [Annotation.IssuerName]: issuerRef.name,
+          [Annotation.IssuerKind]: issuerRef.kind,
+          [Annotation.IssuerGroup]: issuerRef.group,
+          [Annotation.CommonName]: spec.commonName ?? '',
+          [Annotation.AltNames]: spec.dnsNames.join(','),
+          [Annotation.IpSans]: spec.ipAddresses.join(','),
+          [Annotation.UriSans]: spec.uris.join(','),
+          [Annotation.IssuedRequest]: stableJson(issuedRequest(spec)),
         },
       });
       await nextKeys.remove(ref.namespace, ref.certificateName);
@@ -115,9 +116,9 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
       const key = secret.data['tls.key'];
       summary.hasCert = Boolean(crt?.length);
       summary.hasKey = Boolean(key?.length);
-      summary.issuerName = secret.meta.annotations?.['cert-manager.io/issuer-name'];
-      summary.issuerKind = secret.meta.annotations?.['cert-manager.io/issuer-kind'];
-      summary.issuedRequest = secret.meta.annotations?.[ISSUED_REQUEST_ANNOTATION];
+      summary.issuerName = secret.meta.annotations?.[Annotation.IssuerName];
+      summary.issuerKind = secret.meta.annotations?.[Annotation.IssuerKind];
+      summary.issuedRequest = secret.meta.annotations?.[Annotation.IssuedRequest];
       if (!crt || !key) return summary;
       let cert: X509Certificate;
       try {

@@ -6,6 +6,7 @@ import { issuerWorkflowId } from '../resources/ids.ts';
 import { getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { conditionIs } from '../resources/conditions.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 
@@ -23,8 +24,8 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
         throw err;
       }
       if (!issuer) return { found: false };
-      const ready = conditionIs(issuer.status.conditions, 'Ready', 'True');
-      const readyCondition = issuer.status.conditions.find((c) => c.type === 'Ready');
+      const ready = conditionIs(issuer.status.conditions, ConditionType.Ready, 'True');
+      const readyCondition = issuer.status.conditions.find((c) => c.type === ConditionType.Ready);
       return {
         found: true,
         ready,

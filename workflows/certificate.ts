@@ -18,6 +18,8 @@ import {
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../resources/search-attributes.ts';
+import { Label } from '../resources/annotations.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
@@ -245,7 +247,7 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
   book.issuing(reason, requestName);
   publish(book);
   const csrPem = await local.generateKeyAndCsr(ref, spec, revision);
-  const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
+  const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
@@ -261,7 +263,7 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
 function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>): void {
   const cert = book.object!;
   publishObject(cert);
-  const ready = cert.status.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  const ready = cert.status.conditions.find((c) => c.type === ConditionType.Ready)?.status ?? 'Unknown';
   upsertSearchAttributes([
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },

@@ -6,6 +6,8 @@
 // Certificate whose Secret belongs to someone else, which waits instead of ordering.
 import { ActivityFailure, ApplicationFailure, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
+import { Reason } from '../resources/condition-reasons.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { setCondition } from '../resources/conditions.ts';
 import { describeOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { CertificateStatusBook } from './certificate-status.ts';
@@ -17,8 +19,6 @@ import { rootMessage } from './failure.ts';
 const FATAL = new Set(['KeyLost', 'KeyMismatch']);
 const FIRST_WAIT_MS = 5_000;
 const MAX_WAIT_MS = 5 * 60_000;
-
-export const STORE_FAILED = 'StoreFailed';
 
 export async function storeIssuedCertificate(
   book: CertificateStatusBook,
@@ -34,7 +34,7 @@ export async function storeIssuedCertificate(
       // Runs started before this retry loop failed the issuance here; they keep replaying that way.
       if (!patched('store-until-stored')) throw err;
       const message = `storing the issued certificate failed: ${rootMessage(err)}; retrying in ${waitMs / 1000}s`;
-      setStatus(book, 'Issuing', 'True', STORE_FAILED, message);
+      setStatus(book, ConditionType.Issuing, 'True', Reason.StoreFailed, message);
       publish(book);
       await sleep(waitMs, { summary: 'retry storing the issued certificate' });
     }
@@ -44,8 +44,8 @@ export async function storeIssuedCertificate(
 /** The Secret belongs to another owner: say so, and issue nothing until that changes. */
 export function secretOwnedByOther(book: CertificateStatusBook, ref: CertificateRef, owner: string): void {
   const message = `Secret ${ref.namespace}/${ref.secretName} is owned by ${describeOwner(owner)}, not Certificate/${ref.certificateName}: nothing is issued until it is released or spec.secretName changes`;
-  setStatus(book, 'Ready', 'False', SECRET_OWNED_BY_OTHER, message);
-  setStatus(book, 'Issuing', 'False', SECRET_OWNED_BY_OTHER, message);
+  setStatus(book, ConditionType.Ready, 'False', SECRET_OWNED_BY_OTHER, message);
+  setStatus(book, ConditionType.Issuing, 'False', SECRET_OWNED_BY_OTHER, message);
 }
 
 function setStatus(book: CertificateStatusBook, type: string, status: 'True' | 'False', reason: string, message: string): void {

@@ -2,6 +2,7 @@
 // they keep working with every worker stopped. Lists take `limit`/`continue` and `labelSelector`
 // as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces.
 import { Hono, type Context } from 'hono';
+import { Annotation } from '../../resources/annotations.ts';
 import { labelSelectorQuery } from '../../resources/label-selector.ts';
 import { KIND, NAMESPACE } from '../../resources/search-attributes.ts';
 import { dns1123LabelError, dns1123SubdomainError } from '../../resources/names.ts';
@@ -86,7 +87,7 @@ interface CertificateLike {
 async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Promise<RequestLike[]> {
   const certKind = readableKind('cert-manager.io', 'certificates')!;
   const certs = new Map<string, Promise<CertificateLike | undefined>>();
-  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.['cert-manager.io/certificate-name'] ?? ''}`;
+  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.[Annotation.CertificateName] ?? ''}`;
   for (const r of requests) {
     const owner = ownerOf(r);
     if (!certs.has(owner)) {
@@ -98,7 +99,7 @@ async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Pr
   for (const r of requests) {
     const cert = await certs.get(ownerOf(r));
     if (!cert) continue;
-    const revision = Number(r.metadata.annotations?.['cert-manager.io/certificate-revision'] ?? 0);
+    const revision = Number(r.metadata.annotations?.[Annotation.CertificateRevision] ?? 0);
     const limit = cert.spec.revisionHistoryLimit ?? 1;
     if (r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit) kept.push(r);
   }
