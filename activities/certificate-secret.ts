@@ -1,7 +1,7 @@
 // The Certificate's Secret: make the next private key and its CSR, inspect what is stored, and
 // write the issued chain beside its key. Private keys stay in the secret store; only CSRs,
 // certificates and facts about them cross into workflow history.
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretMeta, type SecretStore } from '../platform/secret-store.ts';
 import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
@@ -24,7 +24,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
     if (pending?.data[NEXT_KEY] && pending.data[NEXT_REVISION]?.toString() === String(revision)) {
       return parsePrivateKey(pending.data[NEXT_KEY]);
     }
-    let key;
+    let key: KeyObject | undefined;
     if (spec.privateKey.rotationPolicy === 'Never') {
       const current = await secrets.readKey(ref.namespace, ref.secretName, 'tls.key');
       const parsed = current ? safeParseKey(current) : undefined;

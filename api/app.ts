@@ -29,7 +29,16 @@ export function createApp(deps: ApiDeps) {
   // Checks Content-Length before reading, and counts a chunked body as it streams.
   // The rest of the body is never read, so the connection cannot carry another request.
   const tooLarge = tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
-  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => (c.header('connection', 'close'), statusResponse(c, tooLarge)) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => {
+        c.header('connection', 'close');
+        return statusResponse(c, tooLarge);
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
   app.route(CERT_MANAGER_V1, certificatesApp(deps));

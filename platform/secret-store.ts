@@ -182,7 +182,7 @@ export class FileSecretStore implements SecretStore {
   private async adopt(namespace: string, name: string, dir: string): Promise<void> {
     if (await this.owners.get(namespace, name)) return;
     const current = await this.current(dir);
-    if (!current || current.layout !== 'flat') return;
+    if (current?.layout !== 'flat') return;
     const certificate = current.meta?.annotations?.[Annotation.CertificateName];
     await this.owners.claim(namespace, name, certificate ? `Certificate/${certificate}` : APPLIED);
   }
