@@ -11,7 +11,6 @@ import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
 import { type AcmeHttp, trustKey } from './acme-http.ts';
 
-
 // acme-client's typings hide its raw layer, which we need for status codes and Retry-After.
 interface ClientInternals {
   api: {
