@@ -12,7 +12,8 @@ import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { ensureOk } from './acme-problem.ts';
 import { generatePrivateKey } from './private-key.ts';
 import type { AcmeHttp } from './acme-http.ts';
-import { type AcmeIssuerContext, accountKeyRef, internals } from './acme-session.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import { accountKeyRef, internals } from './acme-session.ts';
 
 export interface AccountRegistration {
   accountUrl: string;

@@ -1,39 +1,11 @@
 // ACME order, authorization and challenge calls (RFC 8555 section 7.4-7.5). Each is one short
 // request; the workflows do the waiting between polls with durable timers and Retry-After.
 import { ApplicationFailure } from '@temporalio/common';
+import type { AcmeAuthorizationState, AcmeOrderState, Polled } from '../resources/acme-order-state.ts';
 import type { AcmeState } from '../resources/objects.ts';
 import { clip, describeProblem, markAccountLevel, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
-import { type AcmeIssuerContext, type AcmeSessions } from './acme-session.ts';
-
-export interface AcmeOrderState {
-  url: string;
-  status: AcmeState;
-  authorizations: string[];
-  finalize: string;
-  certificate?: string;
-  error?: string;
-}
-
-export interface AcmeChallengeState {
-  type: string;
-  url: string;
-  token: string;
-  status: AcmeState;
-  error?: string;
-}
-
-export interface AcmeAuthorizationState {
-  url: string;
-  status: AcmeState;
-  identifier: { type: string; value: string };
-  wildcard: boolean;
-  challenges: AcmeChallengeState[];
-}
-
-export interface Polled<T> {
-  value: T;
-  retryAfterMs?: number;
-}
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import type { AcmeSessions } from './acme-session.ts';
 
 type RawProblem = { type?: string; detail?: string; status?: number };
 const problemText = (p: RawProblem | undefined) =>

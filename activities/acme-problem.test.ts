@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { ACCOUNT_LEVEL, accountRejection } from '../resources/account-rejection.ts';
 import { acmeFailure, clip, describeProblem, ensureOk, markAccountLevel, problemType, retryAfterMs, type AcmeResponse } from './acme-problem.ts';
 

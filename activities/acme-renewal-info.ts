@@ -1,11 +1,9 @@
 // ACME Renewal Information (RFC 9773): the CA's suggested renewal window for a certificate.
 import { ApplicationFailure } from '@temporalio/common';
 import { acmeFailure, retryAfterMs } from './acme-problem.ts';
-import type { AcmeIssuerContext, AcmeSessions } from './acme-session.ts';
-
-export type RenewalInfo =
-  | { supported: false }
-  | { supported: true; window: { start: string; end: string }; explanationURL?: string; retryAfterMs?: number };
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import type { RenewalInfo } from '../resources/renewal-info.ts';
+import type { AcmeSessions } from './acme-session.ts';
 
 export function renewalInfoActivities(sessions: AcmeSessions) {
   return {

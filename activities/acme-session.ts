@@ -6,23 +6,10 @@ import { createHash } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FileSecretStore } from '../platform/secret-store.ts';
-import type { AcmeIssuerSpec } from '../resources/types.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
 import { type AcmeHttp, trustKey } from './acme-http.ts';
-
-/** What activities need to act as an issuer's ACME account. References only, no key material. */
-export interface AcmeIssuerContext {
-  issuerKind: 'Issuer' | 'ClusterIssuer';
-  issuerName: string;
-  /** Namespace holding the issuer's secrets (the cluster resource namespace for ClusterIssuers). */
-  secretNamespace: string;
-  acme: AcmeIssuerSpec;
-  accountUrl?: string;
-  /** RFC 7638 thumbprint of the key the account was registered with (the Issuer's status.acme.lastPrivateKeyHash). */
-  accountKeyThumbprint?: string;
-}
-
 
 // acme-client's typings hide its raw layer, which we need for status codes and Retry-After.
 interface ClientInternals {

@@ -9,7 +9,8 @@ import * as x509 from '@peculiar/x509';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { needsIssuance } from '../resources/issuance-policy.ts';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
-import { certificateSecretActivities, type CertificateRef } from './certificate-secret.ts';
+import type { CertificateRef } from '../resources/certificate-ref.ts';
+import { certificateSecretActivities } from './certificate-secret.ts';
 import { encodePrivateKey, generatePrivateKey } from './private-key.ts';
 import { EC256, certificateSpecFixture } from '../resources/spec-fixture.ts';
 

@@ -1,28 +1,18 @@
 // The Certificate's Secret: make the next private key and its CSR, inspect what is stored, and
 // write the issued chain beside its key. Private keys stay in the secret store; only CSRs,
 // certificates and facts about them cross into workflow history.
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { SecretOwnedError, type SecretMeta, type SecretStore } from '../platform/secret-store.ts';
-import { ISSUED_REQUEST_ANNOTATION, issuedRequest } from '../resources/issued-request.ts';
+import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
+import { Annotation } from '../resources/annotations.ts';
+import { issuedRequest } from '../resources/issued-request.ts';
 import { certificateOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
-import type { CertificateSpec, IssuerRef } from '../resources/types.ts';
+import type { CertificateSpec } from '../resources/types.ts';
 import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
-
-export interface CertificateRef {
-  namespace: string;
-  certificateName: string;
-  secretName: string;
-}
-
-export interface StoredCertificate {
-  notBefore: string;
-  notAfter: string;
-  serialNumber: string;
-}
 
 const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
@@ -34,7 +24,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
     if (pending?.data[NEXT_KEY] && pending.data[NEXT_REVISION]?.toString() === String(revision)) {
       return parsePrivateKey(pending.data[NEXT_KEY]);
     }
-    let key;
+    let key: KeyObject | undefined;
     if (spec.privateKey.rotationPolicy === 'Never') {
       const current = await secrets.readKey(ref.namespace, ref.secretName, 'tls.key');
       const parsed = current ? safeParseKey(current) : undefined;
@@ -66,7 +56,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
 
     async storeCertificate(
       ref: CertificateRef,
-      issued: { chainPem: string; caPem?: string; issuerRef: IssuerRef; spec: CertificateSpec },
+      issued: IssuedChain,
     ): Promise<StoredCertificate> {
       const leaf = new X509Certificate(issued.chainPem);
       const pending = await nextKeys.read(ref.namespace, ref.certificateName);
@@ -88,15 +78,15 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
         labels: { ...spec.secretTemplate?.labels, 'controller.cert-manager.io/fao': 'true' },
         annotations: {
           ...spec.secretTemplate?.annotations,
-          'cert-manager.io/certificate-name': ref.certificateName,
-          'cert-manager.io/issuer-name': issuerRef.name,
-          'cert-manager.io/issuer-kind': issuerRef.kind,
-          'cert-manager.io/issuer-group': issuerRef.group,
-          'cert-manager.io/common-name': spec.commonName ?? '',
-          'cert-manager.io/alt-names': spec.dnsNames.join(','),
-          'cert-manager.io/ip-sans': spec.ipAddresses.join(','),
-          'cert-manager.io/uri-sans': spec.uris.join(','),
-          [ISSUED_REQUEST_ANNOTATION]: stableJson(issuedRequest(spec)),
+          [Annotation.CertificateName]: ref.certificateName,
+          [Annotation.IssuerName]: issuerRef.name,
+          [Annotation.IssuerKind]: issuerRef.kind,
+          [Annotation.IssuerGroup]: issuerRef.group,
+          [Annotation.CommonName]: spec.commonName ?? '',
+          [Annotation.AltNames]: spec.dnsNames.join(','),
+          [Annotation.IpSans]: spec.ipAddresses.join(','),
+          [Annotation.UriSans]: spec.uris.join(','),
+          [Annotation.IssuedRequest]: stableJson(issuedRequest(spec)),
         },
       });
       await nextKeys.remove(ref.namespace, ref.certificateName);
@@ -126,9 +116,9 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
       const key = secret.data['tls.key'];
       summary.hasCert = Boolean(crt?.length);
       summary.hasKey = Boolean(key?.length);
-      summary.issuerName = secret.meta.annotations?.['cert-manager.io/issuer-name'];
-      summary.issuerKind = secret.meta.annotations?.['cert-manager.io/issuer-kind'];
-      summary.issuedRequest = secret.meta.annotations?.[ISSUED_REQUEST_ANNOTATION];
+      summary.issuerName = secret.meta.annotations?.[Annotation.IssuerName];
+      summary.issuerKind = secret.meta.annotations?.[Annotation.IssuerKind];
+      summary.issuedRequest = secret.meta.annotations?.[Annotation.IssuedRequest];
       if (!crt || !key) return summary;
       let cert: X509Certificate;
       try {

@@ -5,7 +5,8 @@ import http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Http01Store } from '../platform/http01-store.ts';
 import { addressRefusal } from '../resources/outbound-policy.ts';
-import type { AcmeIssuerContext, AcmeSessions } from './acme-session.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import type { AcmeSessions } from './acme-session.ts';
 
 export interface Http01Options {
   nameservers: string[];

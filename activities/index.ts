@@ -38,4 +38,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { AcmeIssuerContext } from './acme-session.ts';

@@ -9,12 +9,9 @@ import { OBJECT_MEMO } from '../resources/memo.ts';
 import { getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { conditionIs } from '../resources/conditions.ts';
-import type { AcmeIssuerContext } from './acme-session.ts';
-
-export type ResolvedIssuer =
-  | { found: false }
-  | { found: true; ready: boolean; message: string; context: AcmeIssuerContext };
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 
 export function issuerLookupActivities(client: () => Client, clusterResourceNamespace: string) {
   return {
@@ -30,8 +27,8 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
         throw err;
       }
       if (!issuer) return { found: false };
-      const ready = conditionIs(issuer.status.conditions, 'Ready', 'True');
-      const readyCondition = issuer.status.conditions.find((c) => c.type === 'Ready');
+      const ready = conditionIs(issuer.status.conditions, ConditionType.Ready, 'True');
+      const readyCondition = issuer.status.conditions.find((c) => c.type === ConditionType.Ready);
       return {
         found: true,
         ready,

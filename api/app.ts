@@ -1,5 +1,5 @@
-// The API: one flat hono app built from one router per feature, behind the safety gates
-// (cross-site refusal, bearer tokens, body size).
+// The API: one hono app behind the safety gates (cross-site refusal, bearer tokens, body size),
+// with a sub-app per feature and one per resource kind (resources/routes.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { failureStatus, internalErrorStatus, tooLargeStatus } from '../resources/status.ts';
@@ -8,10 +8,17 @@ import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { applyRoutes } from './manifests/apply.ts';
-import { deleteRoutes } from './resources/delete.ts';
-import { readRoutes } from './resources/read.ts';
-import { renewRoutes } from './resources/renew.ts';
-import { secretRoutes } from './secrets/read.ts';
+import {
+  ACME_V1,
+  CERT_MANAGER_V1,
+  certificateRequestsApp,
+  certificatesApp,
+  challengesApp,
+  clusterIssuersApp,
+  issuersApp,
+  ordersApp,
+} from './resources/routes.ts';
+import { secretsApp } from './secrets/read.ts';
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
@@ -22,13 +29,25 @@ export function createApp(deps: ApiDeps) {
   // Checks Content-Length before reading, and counts a chunked body as it streams.
   // The rest of the body is never read, so the connection cannot carry another request.
   const tooLarge = tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
-  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => (c.header('connection', 'close'), statusResponse(c, tooLarge)) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => {
+        c.header('connection', 'close');
+        return statusResponse(c, tooLarge);
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
-  app.route('/', renewRoutes(deps));
-  app.route('/', deleteRoutes(deps));
-  app.route('/', readRoutes(deps));
-  app.route('/', secretRoutes(deps));
+  app.route(CERT_MANAGER_V1, certificatesApp(deps));
+  app.route(CERT_MANAGER_V1, certificateRequestsApp(deps));
+  app.route(CERT_MANAGER_V1, issuersApp(deps));
+  app.route(CERT_MANAGER_V1, clusterIssuersApp(deps));
+  app.route(ACME_V1, ordersApp(deps));
+  app.route(ACME_V1, challengesApp(deps));
+  app.route('/api/v1', secretsApp(deps));
   app.notFound((c) => statusResponse(c, failureStatus(404, 'NotFound', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
     deps.log.error({ err }, 'request failed');

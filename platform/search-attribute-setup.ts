@@ -4,7 +4,7 @@
 // idempotent, and several processes starting at once may race: "already exists" is success.
 import type { Connection as FullConnection } from '@temporalio/client';
 import { grpcCode } from './grpc-code.ts';
-import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../resources/search-attributes.ts';
 
 type Connection = Pick<FullConnection, 'operatorService'>;
 // temporal.api.enums.v1.IndexedValueType (the proto package is only a dev dependency).

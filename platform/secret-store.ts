@@ -4,7 +4,8 @@
 // Directories 0700, files 0600.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CERTIFICATE_NAME_ANNOTATION, APPLIED, ownedByOtherMessage } from '../resources/secret-owner.ts';
+import { Annotation } from '../resources/annotations.ts';
+import { APPLIED, ownedByOtherMessage } from '../resources/secret-owner.ts';
 import { OWNERS_DIR, OwnerRecords, type ClaimResult } from './owner-records.ts';
 import { readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
 
@@ -181,8 +182,8 @@ export class FileSecretStore implements SecretStore {
   private async adopt(namespace: string, name: string, dir: string): Promise<void> {
     if (await this.owners.get(namespace, name)) return;
     const current = await this.current(dir);
-    if (!current || current.layout !== 'flat') return;
-    const certificate = current.meta?.annotations?.[CERTIFICATE_NAME_ANNOTATION];
+    if (current?.layout !== 'flat') return;
+    const certificate = current.meta?.annotations?.[Annotation.CertificateName];
     await this.owners.claim(namespace, name, certificate ? `Certificate/${certificate}` : APPLIED);
   }
 }

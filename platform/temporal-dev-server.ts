@@ -1,7 +1,7 @@
 // Runs `temporal server start-dev` as a child process for local use and integration tests.
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.ts';
-import { SEARCH_ATTRIBUTES, KIND } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES, KIND } from '../resources/search-attributes.ts';
 import { spawnTool, waitUntilReady } from './tools.ts';
 
 export interface TemporalDevServerOptions {

@@ -5,7 +5,7 @@ export type ManifestFormat = 'yaml' | 'json';
 const YAML = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
 
 export function manifestFormat(contentType: string | undefined): ManifestFormat | undefined {
-  const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (!mediaType) return undefined;
   if (YAML.has(mediaType)) return 'yaml';
   if (mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return 'json';

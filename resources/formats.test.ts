@@ -14,7 +14,7 @@ test('a 60,000-character e-mail is refused in linear time', () => {
   const hostile = `a@${'a.'.repeat(30_000)}@`;
   const t = performance.now();
   for (let i = 0; i < 100; i++) assert.notEqual(emailError(hostile), undefined);
-  assert.notEqual(emailError(`a@${'a.'.repeat(30_000)}`.slice(0, 254) + ' '), undefined);
+  assert.notEqual(emailError(`${`a@${'a.'.repeat(30_000)}`.slice(0, 254)} `), undefined);
   assert.ok(performance.now() - t < 100, `${performance.now() - t} ms for 100 checks`);
 });
 

@@ -1,11 +1,9 @@
 // What a certificate was requested with, recorded beside it in the Secret, so a later spec change
 // to any field that shapes the certificate (names, key, usages, duration, isCA, subject, issuer)
-// is seen as "re-issue", and a change to anything else is not.
+// is seen as "re-issue", and a change to anything else is not. Recorded under Annotation.IssuedRequest.
 import { canonicalIp } from './ip.ts';
 import { stableJson } from './stable-json.ts';
 import type { CertificateSpec } from './types.ts';
-
-export const ISSUED_REQUEST_ANNOTATION = 'cert-manager.temporal.io/issued-request';
 
 const sorted = (xs: string[], canonical = (x: string) => x.toLowerCase()) => [...new Set(xs.map(canonical))].sort();
 

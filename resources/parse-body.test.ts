@@ -54,7 +54,7 @@ const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; c
   { name: 'YAML alias bomb', body: bomb, format: 'yaml', code: 400, message: /alias/i },
   { name: 'JSON nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'json', code: 400, message: /nested more than 64/ },
   { name: 'YAML flow nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'yaml', code: 400, message: /nested more than 64/ },
-  { name: 'YAML compact sequences 5,000 deep', body: '- '.repeat(5000) + 'x', format: 'yaml', code: 400, message: /nested more than 64/ },
+  { name: 'YAML compact sequences 5,000 deep', body: `${'- '.repeat(5000)}x`, format: 'yaml', code: 400, message: /nested more than 64/ },
   { name: '501 YAML documents', body: Array.from({ length: 501 }, (_, i) => doc(i)).join('---\n'), format: 'yaml', code: 413, message: /at most 500 \(API_MAX_DOCUMENTS\)/ },
   { name: '2,000 YAML documents, refused before parsing', body: Array.from({ length: 2000 }, (_, i) => `---\n${doc(i)}`).join(''), format: 'yaml', code: 413, message: /2000 documents/ },
   { name: '501 JSON items', body: JSON.stringify({ kind: 'List', items: Array.from({ length: 501 }, () => ({})) }), format: 'json', code: 413, message: /501 documents/ },

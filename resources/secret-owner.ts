@@ -10,9 +10,6 @@ export const APPLIED: SecretOwner = 'applied';
 /** Status reason when a Secret a Certificate or Issuer would write belongs to someone else. */
 export const SECRET_OWNED_BY_OTHER = 'SecretOwnedByOther';
 
-/** cert-manager's annotation naming the Certificate a Secret was issued for: evidence for adopting old Secrets. */
-export const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
-
 export const certificateOwner = (name: string): SecretOwner => `Certificate/${name}`;
 
 export const issuerOwner = (kind: IssuerManifest['kind'], name: string): SecretOwner => `${kind}/${name}`;

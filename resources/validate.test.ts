@@ -4,6 +4,7 @@ import { parseManifestBody } from './parse-body.ts';
 import { validateManifests } from './validate.ts';
 import type { CertificateManifest, IssuerManifest, SecretManifest } from './types.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the cases mutate documents at any depth
 type Doc = Record<string, any>;
 
 const issuer = (acme: Doc = {}, extra: Doc = {}): Doc => ({
@@ -122,6 +123,7 @@ for (const c of invalid) {
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each check reads its own kind's fields
 const valid: Array<{ name: string; doc: unknown; check: (m: any) => void }> = [
   {
     name: 'ACME servers on loopback and private addresses stay allowed (internal CAs, Pebble)',

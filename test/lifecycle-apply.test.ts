@@ -6,7 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ISSUED_REQUEST_ANNOTATION } from '../resources/issued-request.ts';
+import { Annotation } from '../resources/annotations.ts';
 import { startTestEnv, waitReady, type TestEnv } from './support/env.ts';
 import {
   applyResults,
@@ -71,14 +71,14 @@ describe('re-applying manifests, key rotation and revision history', () => {
     assert.equal(cert.status.currentRequest, undefined);
 
     // Usages shape the certificate: recorded in the issued-request annotation, so a change re-issues.
-    const before = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[ISSUED_REQUEST_ANNOTATION]!) as { usages: string[] };
+    const before = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[Annotation.IssuedRequest]!) as { usages: string[] };
     assert.ok(!before.usages.includes('server auth'));
     const usages = ['digital signature', 'key encipherment', 'server auth'];
     assert.deepEqual(await applyResults(env, certificateYaml({ ...labelled, spec: { usages } })), ['configured']);
     cert = await waitRevision(env, ns, name, 3);
     assert.equal(cert.status.revision, 3);
     assert.equal(cert.metadata.generation, 3);
-    const recorded = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[ISSUED_REQUEST_ANNOTATION]!) as { usages: string[] };
+    const recorded = JSON.parse((await secretAnnotations(env, ns, `${name}-tls`))[Annotation.IssuedRequest]!) as { usages: string[] };
     assert.deepEqual(recorded.usages, [...usages].sort());
   });
 

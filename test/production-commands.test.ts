@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { checkSearchAttributes } from '../platform/search-attribute-setup.ts';
-import { SEARCH_ATTRIBUTES } from '../platform/search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../resources/search-attributes.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
 import { loadConfig } from '../platform/config.ts';
 import { startStack, type Stack } from '../scripts/stack.ts';

@@ -41,6 +41,13 @@ export const local = proxyLocalActivities<Activities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
 
+/** Storing an issued chain: a few quick local attempts per round; workflows/store-certificate.ts waits between rounds on durable timers. */
+export const storeRound = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1m',
+  localRetryThreshold: '2s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 3 },
+});
+
 const lookupRetry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
 
 /**

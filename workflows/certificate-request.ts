@@ -1,15 +1,18 @@
 // CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
 // (ACME: an Order child) and return the PEM chain.
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
-import { resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../resources/search-attributes.ts';
+import { Annotation } from '../resources/annotations.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
+import { Reason } from '../resources/condition-reasons.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
 import { orderLabels } from '../resources/owner-labels.ts';
 import { getCertificateRequest } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
-import type { AcmeIssuerContext } from '../activities/index.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { objectPublisher } from './publish.ts';
@@ -45,8 +48,8 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
       namespace,
       labels: input.labels,
       annotations: {
-        'cert-manager.io/certificate-name': input.certificateName,
-        'cert-manager.io/certificate-revision': String(input.revision),
+        [Annotation.CertificateName]: input.certificateName,
+        [Annotation.CertificateRevision]: String(input.revision),
       },
     },
     spec: { request: asciiToBase64(input.csrPem), issuerRef: spec.issuerRef, duration: spec.duration, isCA: spec.isCA, usages: spec.usages },
@@ -60,11 +63,11 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   };
 
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
-  mark('Approved', 'True', 'cert-manager.io', 'Certificate request has been approved by cert-manager.io');
+  mark(ConditionType.Approved, 'True', Reason.Approved, 'Certificate request has been approved by cert-manager.io');
   try {
     const { issuer } = input;
     const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
-    mark('Ready', 'False', 'Pending', `Waiting on certificate issuance from order ${namespace}/${order}`);
+    mark(ConditionType.Ready, 'False', Reason.Pending, `Waiting on certificate issuance from order ${namespace}/${order}`);
     const chainPem = await executeChild(orderWorkflow, {
       workflowId: orderWorkflowId(namespace, order),
       args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],
@@ -73,16 +76,16 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
       typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef, orderLabels(input.name)),
     });
     cr.status.certificate = asciiToBase64(chainPem);
-    mark('Ready', 'True', 'Issued', 'Certificate fetched from issuer successfully');
+    mark(ConditionType.Ready, 'True', Reason.Issued, 'Certificate fetched from issuer successfully');
     return { chainPem };
   } catch (err) {
     if (isCancellation(err)) {
-      mark('Ready', 'False', 'Cancelled', 'The request was cancelled: its Certificate changed or was deleted');
+      mark(ConditionType.Ready, 'False', Reason.Cancelled, 'The request was cancelled: its Certificate changed or was deleted');
       throw err;
     }
     const message = rootMessage(err);
     cr.status.failureTime = isoSeconds(new Date());
-    mark('Ready', 'False', 'Failed', `Failed to obtain certificate: ${message}`);
+    mark(ConditionType.Ready, 'False', Reason.Failed, `Failed to obtain certificate: ${message}`);
     // The cause is kept: the Certificate reads the ACME problem type from it (account-rejection.ts).
     throw ApplicationFailure.create({ message, type: 'CertificateRequestFailed', nonRetryable: true, cause: err instanceof Error ? err : undefined });
   }

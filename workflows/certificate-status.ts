@@ -1,9 +1,11 @@
 // The Certificate's status transitions, as cert-manager reports them, in a plain class so the
 // workflow stays a short loop and the rules can be tested without a Temporal server.
-import type { RenewalInfo } from '../activities/acme-renewal-info.ts';
-import type { StoredCertificate } from '../activities/certificate-secret.ts';
-import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
+import type { RenewalInfo } from '../resources/renewal-info.ts';
+import type { StoredCertificate } from '../resources/certificate-ref.ts';
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { issuanceBackoff, type BackoffBounds } from '../resources/backoff.ts';
+import { Reason } from '../resources/condition-reasons.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { isoSeconds, removeCondition, setCondition } from '../resources/conditions.ts';
 import type { IssueReason } from '../resources/issuance-policy.ts';
 import type { CertificateObject } from '../resources/objects.ts';
@@ -42,11 +44,11 @@ export class CertificateStatusBook {
     if (this.status.renewalInfo && this.status.renewalInfo.certID !== secret.ariCertId) delete this.status.renewalInfo;
     if (valid) this.setValidity(secret.notBefore!, secret.notAfter!);
     if (valid && new Date(secret.notAfter!) <= now) {
-      this.condition('Ready', 'False', 'Expired', `Certificate expired on ${secret.notAfter}`, now);
+      this.condition(ConditionType.Ready, 'False', Reason.Expired, `Certificate expired on ${secret.notAfter}`, now);
     } else if (!reason || (valid && STILL_READY.has(reason.reason))) {
-      this.condition('Ready', 'True', 'Ready', 'Certificate is up to date and has not expired', now);
+      this.condition(ConditionType.Ready, 'True', Reason.Ready, 'Certificate is up to date and has not expired', now);
     } else {
-      this.condition('Ready', 'False', reason.reason, reason.message, now);
+      this.condition(ConditionType.Ready, 'False', reason.reason, reason.message, now);
     }
   }
 
@@ -121,8 +123,8 @@ export class CertificateStatusBook {
 
   waitingForIssuer(issuer: ResolvedIssuer, ref: IssuerRef, namespace: string, now = new Date()): void {
     const name = `${ref.kind === 'Issuer' ? `${namespace}/` : ''}${ref.name}`;
-    if (!issuer.found) this.condition('Issuing', 'False', 'IssuerNotFound', `Waiting for ${ref.kind} ${name} to exist before issuing`, now);
-    else this.condition('Issuing', 'False', 'IssuerNotReady', `Waiting for ${ref.kind} ${name} to be Ready: ${issuer.message}`, now);
+    if (!issuer.found) this.condition(ConditionType.Issuing, 'False', Reason.IssuerNotFound, `Waiting for ${ref.kind} ${name} to exist before issuing`, now);
+    else this.condition(ConditionType.Issuing, 'False', Reason.IssuerNotReady, `Waiting for ${ref.kind} ${name} to be Ready: ${issuer.message}`, now);
   }
 
   requestInFlight(): boolean {
@@ -136,7 +138,7 @@ export class CertificateStatusBook {
 
   cancelled(): void {
     delete this.status.currentRequest;
-    this.status.conditions = removeCondition(this.status.conditions, 'Issuing');
+    this.status.conditions = removeCondition(this.status.conditions, ConditionType.Issuing);
   }
 
   backoffRemainingMs(bounds: BackoffBounds, now = new Date()): number {
@@ -146,15 +148,15 @@ export class CertificateStatusBook {
   }
 
   backingOff(waitMs: number, now = new Date()): void {
-    const issuing = this.status.conditions.find((c) => c.type === 'Issuing');
+    const issuing = this.status.conditions.find((c) => c.type === ConditionType.Issuing);
     const retryAt = isoSeconds(new Date(now.getTime() + waitMs));
     const last = issuing?.message.replace(/ Next attempt at .*$/, '') ?? 'The last issuance failed.';
-    this.condition('Issuing', 'False', 'Failed', `${last} Next attempt at ${retryAt}.`, now);
+    this.condition(ConditionType.Issuing, 'False', Reason.Failed, `${last} Next attempt at ${retryAt}.`, now);
   }
 
   issuing(reason: IssueReason, requestName: string, now = new Date()): void {
     this.status.currentRequest = requestName;
-    this.condition('Issuing', 'True', reason.reason, reason.message, now);
+    this.condition(ConditionType.Issuing, 'True', reason.reason, reason.message, now);
   }
 
   issued(revision: number, stored: StoredCertificate, now = new Date()): void {
@@ -164,15 +166,15 @@ export class CertificateStatusBook {
     delete this.status.lastFailureTime;
     delete this.status.failedIssuanceAttempts;
     delete this.status.currentRequest;
-    this.status.conditions = removeCondition(this.status.conditions, 'Issuing');
-    this.condition('Ready', 'True', 'Ready', 'Certificate is up to date and has not expired', now);
+    this.status.conditions = removeCondition(this.status.conditions, ConditionType.Issuing);
+    this.condition(ConditionType.Ready, 'True', Reason.Ready, 'Certificate is up to date and has not expired', now);
   }
 
   /** The CA refused the issuer's account: not this certificate's failure, so no backoff. */
   accountRejected(message: string, now = new Date()): void {
     delete this.status.currentRequest;
     this.condition(
-      'Issuing',
+      ConditionType.Issuing,
       'False',
       'IssuerAccountRejected',
       `The ACME server refused the issuer's account (${message}); issuing again as soon as the issuer has verified or registered it again`,
@@ -184,7 +186,7 @@ export class CertificateStatusBook {
     this.status.failedIssuanceAttempts = (this.status.failedIssuanceAttempts ?? 0) + 1;
     this.status.lastFailureTime = isoSeconds(now);
     delete this.status.currentRequest;
-    this.condition('Issuing', 'False', 'Failed', message, now);
+    this.condition(ConditionType.Issuing, 'False', Reason.Failed, message, now);
   }
 
   /** Markdown for the Temporal UI's "current details". */

@@ -17,9 +17,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CertificateRef } from '../activities/certificate-secret.ts';
-import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import type { CertificateRef } from '../resources/certificate-ref.ts';
+import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../resources/search-attributes.ts';
+import { Label } from '../resources/annotations.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
@@ -295,7 +297,7 @@ async function issue(
   publish(book);
   const reusable = early && early.generation === (cert.metadata.generation ?? 1) && early.revision === revision;
   const csrPem = await (reusable ? early.pem : local.generateKeyAndCsr(ref, spec, revision));
-  const labels = { ...cert.metadata.labels, 'cert-manager.io/certificate-name': name };
+  const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
@@ -311,7 +313,7 @@ async function issue(
 function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>): void {
   const cert = book.object!;
   publishObject(cert);
-  const ready = cert.status.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+  const ready = cert.status.conditions.find((c) => c.type === ConditionType.Ready)?.status ?? 'Unknown';
   upsertSearchAttributes([
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },

@@ -1,8 +1,8 @@
 // Challenge: one ACME authorization. Pick the solver, present, self-check, accept, wait for the
 // CA's verdict, and always clean up, even when cancelled.
 import { ApplicationFailure, CancellationScope, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import type { AcmeIssuerContext } from '../activities/index.ts';
-import type { AcmeAuthorizationState as Authz } from '../activities/acme-order.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import type { AcmeAuthorizationState as Authz } from '../resources/acme-order-state.ts';
 import { getChallenge } from '../resources/messages.ts';
 import { challengeLabels } from '../resources/owner-labels.ts';
 import type { ChallengeObject } from '../resources/objects.ts';

@@ -4,9 +4,11 @@
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
 import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { LABELS, READY } from '../platform/search-attributes.ts';
+import { LABELS, READY } from '../resources/search-attributes.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
+import { Reason } from '../resources/condition-reasons.ts';
+import { ConditionType } from '../resources/condition-types.ts';
 import { conditionIs, setCondition } from '../resources/conditions.ts';
 import { issuerWorkflowId } from '../resources/ids.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
@@ -62,7 +64,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     applyIssuer,
     (manifest) => {
       const applied = applyManifest(object, manifest, new Date());
-      if (object && !conditionIs(object.status.conditions, 'Ready', 'True') && patched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
+      if (object && !conditionIs(object.status.conditions, ConditionType.Ready, 'True') && patched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
       if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
       publish(object);
@@ -83,13 +85,13 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     if (deleted || !uri || report.accountUrl !== uri || verify?.reported) return;
     verify = { reported: { message: report.message, from: report.from } };
     // Certificates wait for Ready (and a new account URL) instead of failing against this account.
-    setReady(false, 'VerifyingACMEAccount', `${report.from} was refused by the ACME server (${report.message}); verifying the ACME account`);
+    setReady(false, Reason.VerifyingAccount, `${report.from} was refused by the ACME server (${report.message}); verifying the ACME account`);
   });
 
   const setReady = (ready: boolean, reason: string, message: string) => {
     object!.status.conditions = setCondition(
       object!.status.conditions,
-      { type: 'Ready', status: ready ? 'True' : 'False', reason, message, observedGeneration: generation() },
+      { type: ConditionType.Ready, status: ready ? 'True' : 'False', reason, message, observedGeneration: generation() },
       new Date(),
     );
     upsertSearchAttributes([{ key: READY, value: ready ? 'True' : 'False' }]);
@@ -124,9 +126,9 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
           const previous = object!.status.acme?.uri;
           object!.status.acme = { uri: account.accountUrl, lastRegisteredEmail: account.lastRegisteredEmail, lastPrivateKeyHash: account.keyThumbprint };
           if (reregistering) {
-            setReady(true, 'ACMEAccountReregistered', `The ACME account was registered again (${reregistering}): ${previous ?? 'none'} is now ${account.accountUrl}`);
+            setReady(true, Reason.AccountReregistered, `The ACME account was registered again (${reregistering}): ${previous ?? 'none'} is now ${account.accountUrl}`);
           } else {
-            setReady(true, 'ACMEAccountRegistered', 'The ACME account was registered with the ACME server');
+            setReady(true, Reason.AccountRegistered, 'The ACME account was registered with the ACME server');
           }
           registeredGeneration = attempted;
           reregistering = undefined;
@@ -142,23 +144,23 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
         } else if (check.valid) {
           // Accounts registered before the thumbprint was kept adopt it now.
           if (!lastPrivateKeyHash && check.keyThumbprint) object!.status.acme!.lastPrivateKeyHash = check.keyThumbprint;
-          if (request?.reported || !conditionIs(object!.status.conditions, 'Ready', 'True')) {
-            setReady(true, 'ACMEAccountVerified', 'The ACME account was verified with the ACME server');
+          if (request?.reported || !conditionIs(object!.status.conditions, ConditionType.Ready, 'True')) {
+            setReady(true, Reason.AccountVerified, 'The ACME account was verified with the ACME server');
           }
           scheduleCheck();
         } else {
           // Registered again at the top of the loop, with the same key (or the new one).
           reregistering = check.reason;
           registeredGeneration = undefined;
-          setReady(false, 'ReregisteringACMEAccount', `Registering the ACME account again: ${check.reason}`);
+          setReady(false, Reason.ReregisteringAccount, `Registering the ACME account again: ${check.reason}`);
         }
       }
       failures = 0;
     } catch (err) {
       failures++;
-      if (registering) setReady(false, 'ErrRegisterACMEAccount', `Failed to register ACME account: ${rootMessage(err)}`);
+      if (registering) setReady(false, Reason.ErrRegisterAccount, `Failed to register ACME account: ${rootMessage(err)}`);
       else {
-        setReady(false, 'ErrVerifyACMEAccount', `Failed to verify ACME account: ${rootMessage(err)}`);
+        setReady(false, Reason.ErrVerifyAccount, `Failed to verify ACME account: ${rootMessage(err)}`);
         verify = request ?? {};
       }
       const wait = Math.min(RETRY_MIN_MS * 2 ** (failures - 1), RETRY_MAX_MS);

@@ -1,9 +1,9 @@
 // Order: one ACME order. Create it, run one Challenge child per pending authorization, then
 // finalize with the CSR and download the chain. Once created an order never changes.
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
-import type { AcmeAuthorizationState, AcmeOrderState } from '../activities/acme-order.ts';
-import type { AcmeIssuerContext } from '../activities/index.ts';
-import { resourceSearchAttributes } from '../platform/search-attributes.ts';
+import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
+import type { AcmeAuthorizationState, AcmeOrderState } from '../resources/acme-order-state.ts';
+import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds } from '../resources/conditions.ts';
 import { challengeName, challengeWorkflowId } from '../resources/ids.ts';

@@ -1,7 +1,7 @@
 // Polling an ACME object: one short activity per look, a durable timer between looks. The
 // server's Retry-After wins over our own schedule, within sane bounds.
 import { ApplicationFailure, sleep } from '@temporalio/workflow';
-import type { Polled } from '../activities/acme-order.ts';
+import type { Polled } from '../resources/acme-order-state.ts';
 
 export interface PollOptions {
   what: string;

@@ -3,9 +3,7 @@
 import { continueAsNew, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo, type Workflow } from '@temporalio/workflow';
 import { OBJECT_MEMO } from '../resources/memo.ts';
 
-export interface Publisher<T> {
-  (object: T | undefined): void;
-}
+export type Publisher<T> = (object: T | undefined) => void;
 
 /**
  * Runs started before objects were published in memos replay without these commands; they keep

@@ -1,7 +1,7 @@
 // Applies one validated manifest: a Secret into the store, an Issuer or Certificate as an
 // update-with-start of its workflow (create-or-update in one call).
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
 import { APPLIED, isIssuerOwner } from '../../resources/secret-owner.ts';

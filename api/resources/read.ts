@@ -1,46 +1,45 @@
 // Kubernetes-style reads, served from what each resource workflow publishes (published.ts), so
 // they keep working with every worker stopped. Lists take `limit`/`continue` and `labelSelector`
-// as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces.
-import { Hono, type Context } from 'hono';
+// as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces. Path parameters
+// arrive valid (path-params.ts).
+import type { Context, Handler } from 'hono';
+import { Annotation } from '../../resources/annotations.ts';
+import { dns1123LabelError } from '../../resources/names.ts';
 import { labelSelectorQuery } from '../../resources/label-selector.ts';
-import { dns1123LabelError, dns1123SubdomainError } from '../../resources/names.ts';
+import { KIND, NAMESPACE } from '../../resources/search-attributes.ts';
 import { badRequestStatus, notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
-import { readableKind, type ReadableKind } from './kinds.ts';
+import { kinds, type ReadableKind } from './kinds.ts';
 import { getPublished, listPublished, type Page } from './published.ts';
 
 const MAX_LIMIT = 1000;
 
-export function readRoutes(deps: ApiDeps) {
-  const app = new Hono();
-
-  const handle = async (c: Context, group: string, plural: string, namespace: string, name?: string) => {
-    const kind = readableKind(group, plural);
-    if (!kind) return statusResponse(c, notFoundStatus(`${plural}.${group}`, name ?? ''));
-    const bad = (namespace && dns1123LabelError(namespace)) || (name && dns1123SubdomainError(name));
-    if (bad) return statusResponse(c, badRequestStatus(bad));
+/** GET of one object. */
+export function getHandler(deps: ApiDeps, kind: ReadableKind): Handler {
+  return async (c) => {
+    const name = c.req.param('name') ?? '';
     try {
-      if (name !== undefined) {
-        const object = await getPublished(deps, kind, namespace, name);
-        return object ? c.json(object) : statusResponse(c, notFoundStatus(`${plural}.${group}`, name));
-      }
-      const params = listParams(c);
-      if (typeof params === 'string') return statusResponse(c, badRequestStatus(params));
-      const page = await list(deps, kind, namespace, params);
-      return c.json({ apiVersion: `${group}/v1`, kind: `${kind.kind}List`, metadata: page.continue ? { continue: page.continue } : {}, items: page.items });
+      const object = await getPublished(deps, kind, c.req.param('ns') ?? '', name);
+      return object ? c.json(object) : statusResponse(c, notFoundStatus(`${kind.plural}.${kind.group}`, name));
     } catch (err) {
       return statusResponse(c, temporalErrorStatus(err));
     }
   };
+}
 
-  app.get('/apis/:group/v1/namespaces/:ns/:plural', (c) => handle(c, c.req.param('group'), c.req.param('plural'), c.req.param('ns')));
-  app.get('/apis/:group/v1/namespaces/:ns/:plural/:name', (c) =>
-    handle(c, c.req.param('group'), c.req.param('plural'), c.req.param('ns'), c.req.param('name')),
-  );
-  app.get('/apis/:group/v1/:plural', (c) => handle(c, c.req.param('group'), c.req.param('plural'), ''));
-  app.get('/apis/:group/v1/:plural/:name', (c) => handle(c, c.req.param('group'), c.req.param('plural'), '', c.req.param('name')));
-  return app;
+/** GET of a list: one namespace's, or (without a namespace in the path) all of them. */
+export function listHandler(deps: ApiDeps, kind: ReadableKind): Handler {
+  return async (c) => {
+    const params = listParams(c);
+    if (typeof params === 'string') return statusResponse(c, badRequestStatus(params));
+    try {
+      const page = await list(deps, kind, c.req.param('ns') ?? '', params);
+      return c.json({ apiVersion: `${kind.group}/v1`, kind: `${kind.kind}List`, metadata: page.continue ? { continue: page.continue } : {}, items: page.items });
+    } catch (err) {
+      return statusResponse(c, temporalErrorStatus(err));
+    }
+  };
 }
 
 interface ListParams {
@@ -61,9 +60,11 @@ function listParams(c: Context): ListParams | string {
 }
 
 async function list(deps: ApiDeps, kind: ReadableKind, namespace: string, params: ListParams): Promise<Page> {
-  const filters = [`CertManagerKind = '${kind.kind}'`];
-  // Names are checked (DNS-1123) before they get here, so they cannot break out of the quotes.
-  if (kind.kind !== 'ClusterIssuer' && namespace) filters.push(`CertManagerNamespace = '${namespace}'`);
+  const filters = [`${KIND.name} = '${kind.kind}'`];
+  // Namespaces are checked (DNS-1123, path-params.ts) before they get here; checked again because
+  // one that skipped the middleware could break out of the quotes.
+  if (namespace && dns1123LabelError(namespace)) throw new Error(`namespace ${JSON.stringify(namespace)} reached a list query unchecked`);
+  if (kind.kind !== 'ClusterIssuer' && namespace) filters.push(`${NAMESPACE.name} = '${namespace}'`);
   if (kind.entity) filters.push(`ExecutionStatus = 'Running'`);
   if (params.labelQuery) filters.push(params.labelQuery);
   const page = await listPublished(deps, kind, filters.join(' AND '), params.limit, params.continue);
@@ -83,21 +84,20 @@ interface CertificateLike {
 // cert-manager keeps only the last revisionHistoryLimit requests of a Certificate (and none once
 // it is deleted); older request workflows stay in Temporal's history but are not listed.
 async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Promise<RequestLike[]> {
-  const certKind = readableKind('cert-manager.io', 'certificates')!;
   const certs = new Map<string, Promise<CertificateLike | undefined>>();
-  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.['cert-manager.io/certificate-name'] ?? ''}`;
+  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.[Annotation.CertificateName] ?? ''}`;
   for (const r of requests) {
     const owner = ownerOf(r);
     if (!certs.has(owner)) {
       const [ns, name] = owner.split('/') as [string, string];
-      certs.set(owner, getPublished(deps, certKind, ns, name).then((c) => c as CertificateLike | undefined, () => undefined));
+      certs.set(owner, getPublished(deps, kinds.certificates, ns, name).then((c) => c as CertificateLike | undefined, () => undefined));
     }
   }
   const kept: RequestLike[] = [];
   for (const r of requests) {
     const cert = await certs.get(ownerOf(r));
     if (!cert) continue;
-    const revision = Number(r.metadata.annotations?.['cert-manager.io/certificate-revision'] ?? 0);
+    const revision = Number(r.metadata.annotations?.[Annotation.CertificateRevision] ?? 0);
     const limit = cert.spec.revisionHistoryLimit ?? 1;
     if (r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit) kept.push(r);
   }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { ConditionType } from '../../resources/condition-types.ts';
 import { seedManifests, type TestEnv } from '../../test/support/env.ts';
 import type { IssueFn } from './measure.ts';
 
@@ -56,7 +57,7 @@ export function startWorkerProcess(env: TestEnv): WorkerProcess {
 interface Conditions {
   status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; revision?: number };
 }
-const isReady = (o: Conditions) => (o.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const isReady = (o: Conditions) => (o.status?.conditions ?? []).some((c) => c.type === ConditionType.Ready && c.status === 'True');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Reads go through our own keep-alive agent, so cleanup can destroy every socket, including a read

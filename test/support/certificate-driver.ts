@@ -3,7 +3,7 @@
 // CertificateRequest / Order / Challenge workflows exist under their readable IDs.
 import proto from '@temporalio/proto';
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
-import { resourceSearchAttributes } from '../../platform/search-attributes.ts';
+import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import type { CertificateOptions } from '../../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../../resources/ids.ts';
 import { applyCertificate, deleteCertificate, renewCertificate, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';

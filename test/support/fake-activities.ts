@@ -3,8 +3,9 @@
 // validates every challenge and an in-memory secret store. Every call is recorded; any call can
 // be held at a gate until the test releases it, and any activity can be given another behaviour.
 import { Context } from '@temporalio/activity';
-import type { Activities, AcmeIssuerContext } from '../../activities/index.ts';
-import type { AcmeAuthorizationState, AcmeOrderState } from '../../activities/acme-order.ts';
+import type { Activities } from '../../activities/index.ts';
+import type { AcmeIssuerContext } from '../../resources/acme-issuer-context.ts';
+import type { AcmeAuthorizationState, AcmeOrderState } from '../../resources/acme-order-state.ts';
 import { parseGoDuration } from '../../resources/duration.ts';
 import { issuedRequest } from '../../resources/issued-request.ts';
 import type { SecretSummary } from '../../resources/secret-summary.ts';

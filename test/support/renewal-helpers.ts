@@ -43,7 +43,7 @@ export async function requestLeaf(env: TestEnv, ns: string, cert: string, revisi
 export function leafPem(chainPem: string): string {
   const first = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/)[0];
   if (!first?.includes('BEGIN CERTIFICATE')) throw new Error('no certificate in PEM');
-  return first.trim() + '\n';
+  return `${first.trim()}\n`;
 }
 
 export const leafOf = (chainPem: string) => new X509Certificate(leafPem(chainPem));

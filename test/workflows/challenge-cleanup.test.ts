@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { AcmeAuthorizationState } from '../../activities/acme-order.ts';
+import type { AcmeAuthorizationState } from '../../resources/acme-order-state.ts';
 import { challengeWorkflowId } from '../../resources/ids.ts';
 import { eventually, NAMESPACE } from '../support/certificate-driver.ts';
 import { FAKE_ISSUER } from '../support/fake-activities.ts';

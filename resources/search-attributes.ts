@@ -1,7 +1,8 @@
-// Custom search attributes: they make resources listable through visibility and filterable in the
-// Temporal UI. Never put anything secret here: search attributes are not encoded by codecs.
+// Custom search attribute keys, shared by workflows (which set them), the API (which queries
+// them) and platform/search-attribute-setup.ts (which registers them). They make resources
+// listable through visibility and filterable in the Temporal UI. Never put anything secret here: search attributes are not encoded by codecs.
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { LABELS_ATTRIBUTE, labelTerms } from '../resources/label-selector.ts';
+import { LABELS_ATTRIBUTE, labelTerms } from './label-selector.ts';
 
 export const KIND = defineSearchAttributeKey('CertManagerKind', SearchAttributeType.KEYWORD);
 export const NAMESPACE = defineSearchAttributeKey('CertManagerNamespace', SearchAttributeType.KEYWORD);

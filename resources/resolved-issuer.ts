@@ -1,0 +1,5 @@
+// An Issuer as the lookup activity hands it to a Certificate workflow: absent, or its readiness
+// and the context its ACME activities need.
+import type { AcmeIssuerContext } from './acme-issuer-context.ts';
+
+export type ResolvedIssuer = { found: false } | { found: true; ready: boolean; message: string; context: AcmeIssuerContext };
