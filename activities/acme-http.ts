@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import * as acme from 'acme-client';
@@ -108,7 +109,8 @@ export class AcmeHttp {
         https: new https.Agent({
           keepAlive: true,
           lookup,
-          ca: spec.caBundle ? Buffer.from(spec.caBundle, 'base64').toString('utf8') : undefined,
+          // One TLS context per agent: given `ca`, Node builds a context (parsing every CA) per connection.
+          secureContext: tls.createSecureContext(spec.caBundle ? { ca: Buffer.from(spec.caBundle, 'base64').toString('utf8') } : {}),
           rejectUnauthorized: !spec.skipTLSVerify,
         }),
       };
