@@ -38,6 +38,7 @@ import { rootMessage } from './failure.ts';
 import { reportAccountRejection } from './issuer-account-report.ts';
 import { renewHandler } from './renew-signal.ts';
 import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
+import { searchAttributePublisher, type SearchAttributePublisher } from './search-attribute-publisher.ts';
 import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
 export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
@@ -67,7 +68,8 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   let failedGeneration = input.failedGeneration;
   let accountReport = input.accountReport;
   const publishObject = objectPublisher<CertificateObject>();
-  const publish = (b: CertificateStatusBook) => publishStatus(b, publishObject);
+  const publishAttributes = searchAttributePublisher();
+  const publish = (b: CertificateStatusBook) => publishStatus(b, publishObject, publishAttributes);
 
   setHandler(
     applyCertificate,
@@ -310,11 +312,11 @@ async function issue(
   book.issued(revision, stored);
 }
 
-function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>): void {
+function publishStatus(book: CertificateStatusBook, publishObject: Publisher<CertificateObject>, publishAttributes: SearchAttributePublisher): void {
   const cert = book.object!;
   publishObject(cert);
   const ready = cert.status.conditions.find((c) => c.type === ConditionType.Ready)?.status ?? 'Unknown';
-  upsertSearchAttributes([
+  publishAttributes([
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },
     ...(cert.status.notAfter ? [{ key: NOT_AFTER, value: new Date(cert.status.notAfter) }] : []),

@@ -17,6 +17,7 @@ import type { IssuerObject } from '../resources/objects.ts';
 import { account as accountActivity } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
+import { searchAttributePublisher } from './search-attribute-publisher.ts';
 import { continueAsNewPublished, objectPublisher, publishesObjects } from './publish.ts';
 
 export { accountRejected, applyIssuer, deleteIssuer, getIssuer };
@@ -59,6 +60,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   // An apply while not Ready retries at once rather than at the next backoff step.
   let retryNow = false;
   const publish = objectPublisher<IssuerObject>();
+  const publishAttributes = searchAttributePublisher();
 
   setHandler(
     applyIssuer,
@@ -94,7 +96,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
       { type: ConditionType.Ready, status: ready ? 'True' : 'False', reason, message, observedGeneration: generation() },
       new Date(),
     );
-    upsertSearchAttributes([{ key: READY, value: ready ? 'True' : 'False' }]);
+    publishAttributes([{ key: READY, value: ready ? 'True' : 'False' }]);
     publish(object);
   };
   const mustRegister = () => registeredGeneration !== generation() || !object?.status.acme?.uri;
