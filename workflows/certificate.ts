@@ -17,13 +17,14 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../activities/certificate-secret.ts';
 import type { ResolvedIssuer } from '../activities/issuer-lookup.ts';
-import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../platform/search-attributes.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME } from '../platform/search-attributes.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
-import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
+import { applyCertificate, deleteCertificate, getCertificate, renewCertificate, secretChanged } from '../resources/messages.ts';
+import { jitteredResyncMs } from '../resources/resync.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { acme, local, lookup } from './activities.ts';
@@ -36,7 +37,7 @@ import { renewHandler } from './renew-signal.ts';
 import { continueAsNewPublished, objectPublisher, publishesObjects, type Publisher } from './publish.ts';
 import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
-export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
+export { applyCertificate, deleteCertificate, getCertificate, renewCertificate, secretChanged };
 
 export interface CertificateWorkflowInput {
   object?: CertificateObject;
@@ -83,6 +84,9 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   setHandler(renewCertificate, renewHandler(() => book.requestInFlight(), (on) => void (forced = on)));
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
+  // Mid-issuance it changes nothing: the issuance writes the Secret and looks again after.
+  let secretTouched = false;
+  setHandler(secretChanged, () => void (secretTouched = true));
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;
@@ -92,13 +96,18 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const generation = cert.metadata.generation ?? 1;
     const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
     const interrupted = () => forced || deletion !== undefined || book.object!.metadata.generation !== generation;
+    // Waiting with nothing to do, a change to the Secret is worth a look at once.
+    const idleWake = () => interrupted() || secretTouched;
+    // Spread, so Certificates applied together do not all wake together every period.
+    const resyncMs = () => (patched('resync-jitter') ? jitteredResyncMs(options.resyncMs, Math.random()) : options.resyncMs);
 
+    secretTouched = false;
     const secret = await local.inspectCertificateSecret(ref);
     if (secret.ownedBy) {
       secretOwnedByOther(book, ref, secret.ownedBy);
       publish(book);
       forced = false; // a renew signal now only means: look again
-      await condition(interrupted, options.resyncMs);
+      await condition(idleWake, resyncMs());
       continue;
     }
     let issuer: ResolvedIssuer | undefined;
@@ -112,7 +121,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     book.observeSecret(secret, reason);
     publish(book);
     if (!reason) {
-      await condition(interrupted, book.msUntilWake(options.resyncMs));
+      await condition(idleWake, book.msUntilWake(resyncMs()));
       continue;
     }
     const backoffMs = failedGeneration === generation && !forced ? book.backoffRemainingMs(options.backoff) : 0;
@@ -266,6 +275,7 @@ function publishStatus(book: CertificateStatusBook, publishObject: Publisher<Cer
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },
     ...(cert.status.notAfter ? [{ key: NOT_AFTER, value: new Date(cert.status.notAfter) }] : []),
+    ...(patched('secret-name-search-attribute') ? [{ key: SECRET_NAME, value: cert.spec.secretName }] : []),
   ]);
   setCurrentDetails(book.details());
 }
