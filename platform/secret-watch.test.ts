@@ -4,10 +4,12 @@
 import { after, afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FileSecretStore } from './secret-store.ts';
+import { SecretDirWatch } from './secret-watch.ts';
 
 const DEBOUNCE_MS = 100;
 /** Long enough for a burst to settle and be reported (the machine is shared and slow). */
@@ -102,4 +104,33 @@ test('after unsubscribing nothing is reported', async () => {
   stop();
   assert.deepEqual(await reported(() => other.write('team-a', 'existing', tls('2'))), []);
   assert.deepEqual(await reported(() => fs.rm(secretDir('team-a', 'existing'), { recursive: true })), []);
+});
+
+test('when the kernel refuses more watches: said once, nothing throws, the Secrets it could watch are still reported', async () => {
+  stop();
+  const dir = path.join(root, 'secrets');
+  for (const name of ['b', 'c', 'd']) await other.write('team-a', name, tls('1'));
+  let allowed = 4; // root, team-a, its ..owners, and one Secret directory
+  const refusals: Error[] = [];
+  const seen: string[] = [];
+  const watch = new SecretDirWatch(dir, (ns, name) => seen.push(`${ns}/${name}`), {
+    debounceMs: DEBOUNCE_MS,
+    onError: (e) => refusals.push(e),
+    watchDir: (d, listener) => {
+      if (allowed-- <= 0) throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${d}'`), { code: 'ENOSPC' });
+      return fsSync.watch(d, { persistent: false }, (event, entry) => listener(event, entry === null ? null : String(entry)));
+    },
+  }).start();
+  try {
+    assert.equal(refusals.length, 1, 'one message, however many watches were refused');
+    assert.match(refusals[0]!.message, /ENOSPC.*max_user_watches.*resync/);
+    assert.equal(watch.watchCount, 4);
+    // A new Secret is still seen by the namespace's watch; edits inside unwatched ones are not (the resync's job).
+    await other.write('team-a', 'new', tls('1'));
+    await settle();
+    assert.deepEqual(seen, ['team-a/new']);
+    assert.equal(refusals.length, 1);
+  } finally {
+    watch.close();
+  }
 });

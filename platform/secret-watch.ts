@@ -30,7 +30,12 @@ export interface SecretWatchOptions {
    * only for events that a write of this process could cause (never for an in-place edit).
    */
   isOwnWrite?: (namespace: string, name: string) => boolean;
+  /** fs.watch, or a stand-in that refuses like a kernel out of watches (tests). */
+  watchDir?: (dir: string, listener: (event: string, entry: string | null) => void) => FSWatcher;
 }
+
+const watchDir = (dir: string, listener: (event: string, entry: string | null) => void): FSWatcher =>
+  fs.watch(dir, { persistent: false }, (event, entry) => listener(event, entry === null ? null : String(entry)));
 
 const SEGMENT = /^[-._a-zA-Z0-9]+$/;
 const isName = (s: string | null): s is string => s !== null && SEGMENT.test(s) && !s.startsWith('.');
@@ -205,9 +210,9 @@ export class SecretDirWatch {
 
   private watch(dir: string, listener: (event: string, entry: string | null) => void): FSWatcher | undefined {
     try {
-      const w = fs.watch(dir, { persistent: false }, (event, entry) => {
+      const w = (this.opts.watchDir ?? watchDir)(dir, (event, entry) => {
         try {
-          listener(event, entry === null ? null : String(entry));
+          listener(event, entry);
         } catch (err) {
           this.opts.onError?.(err as Error);
         }

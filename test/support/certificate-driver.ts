@@ -123,8 +123,8 @@ export class CertificateDriver {
   /**
    * Resolves once the current run sleeps with nothing in flight: everything after its last
    * workflow task is a local activity's marker, a search attribute upsert or a timer (started, or
-   * cancelled by a wake-up), ending with
-   * a timer, and no child workflow is open. Whatever a signal started would show up before that.
+   * cancelled by a wake-up), ending with a timer, and no child workflow is open. Whatever a signal
+   * started would show up before that.
    */
   async idle(timeoutMs = 30_000): Promise<void> {
     let last = '';
