@@ -11,9 +11,9 @@ import path from 'node:path';
 import { FileSecretStore } from './secret-store.ts';
 import { SecretDirWatch } from './secret-watch.ts';
 
-const DEBOUNCE_MS = 100;
+const DEBOUNCE_MS = 250;
 /** Long enough for a burst to settle and be reported (the machine is shared and slow). */
-const SETTLE_MS = 700;
+const SETTLE_MS = 1_200;
 
 let root: string;
 let watcher: FileSecretStore; // the worker's store: it watches
@@ -43,8 +43,7 @@ const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 const secretDir = (ns: string, name: string) => path.join(root, 'secrets', ns, name);
 
 async function reported(change: () => Promise<unknown>): Promise<string[]> {
-  await settle(); // nothing left over from setup
-  events.length = 0;
+  events.length = 0; // setup wrote before the watch started: nothing is left over
   await change();
   await settle();
   return [...events];
