@@ -15,3 +15,19 @@ for (const bad of ['soon', '0s', '-1h']) {
     assert.throws(() => loadConfig({ ACME_ACCOUNT_RECHECK_PERIOD: bad }), /ACME_ACCOUNT_RECHECK_PERIOD: .*positive Go duration/);
   });
 }
+
+test('CERTIFICATE_RESYNC_PERIOD: 10h by default (the watch wakes Certificates for Secret changes)', () => {
+  assert.equal(loadConfig({}).certificates.resyncMs, 10 * 60 * 60_000);
+  assert.equal(loadConfig({ CERTIFICATE_RESYNC_PERIOD: '10m' }).certificates.resyncMs, 10 * 60_000);
+});
+
+const secretWatch: Array<[string | undefined, boolean]> = [[undefined, true], ['', true], ['true', true], ['1', true], ['false', false], ['0', false]];
+for (const [value, want] of secretWatch) {
+  test(`SECRET_WATCH=${JSON.stringify(value)}: ${want ? 'on' : 'off'}`, () => {
+    assert.equal(loadConfig(value === undefined ? {} : { SECRET_WATCH: value }).secretWatch, want);
+  });
+}
+
+test('SECRET_WATCH: anything else is refused, naming the variable', () => {
+  assert.throws(() => loadConfig({ SECRET_WATCH: 'off' }), /SECRET_WATCH/);
+});

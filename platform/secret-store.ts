@@ -7,9 +7,11 @@ import path from 'node:path';
 import { Annotation } from '../resources/annotations.ts';
 import { APPLIED, ownedByOtherMessage } from '../resources/secret-owner.ts';
 import { OWNERS_DIR, OwnerRecords, type ClaimResult } from './owner-records.ts';
-import { readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
+import { SecretDirWatch, type SecretChangeHandler, type SecretWatchOptions } from './secret-watch.ts';
+import { isVersionAsWritten, readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
 
 export type { ClaimResult } from './owner-records.ts';
+export type { SecretChangeHandler } from './secret-watch.ts';
 
 export type SecretData = Record<string, Buffer>;
 export type WriteResult = 'created' | 'configured' | 'unchanged';
@@ -41,6 +43,13 @@ export interface SecretStore {
   release(namespace: string, name: string, owner: string): Promise<boolean>;
   /** The Secrets in `namespace` that `owner` holds. */
   ownedBy(namespace: string, owner: string): Promise<string[]>;
+  /**
+   * Calls `onChange` soon after a Secret's data is created, replaced or deleted, or its owner
+   * record is removed, by any process or by hand; a burst of changes to one Secret is reported
+   * once. Best effort: a change may go unreported (resync finds it) or be reported when nothing
+   * changed. Returns the unsubscribe function. (A database store: LISTEN/NOTIFY.)
+   */
+  watch(onChange: SecretChangeHandler, opts?: Pick<SecretWatchOptions, 'onError' | 'debounceMs' | 'maxDelayMs'>): () => void;
 }
 
 export class SecretOwnedError extends Error {
@@ -54,10 +63,14 @@ const META = '.meta.json';
 const SAFE = /^[-._a-zA-Z0-9]+$/;
 /** Leftovers younger than this may belong to a writer in another process that is still running. */
 const STALE_MS = 5 * 60_000;
+/** How long this process recognises a Secret's state as its own write (and does not report it). */
+const OWN_WRITE_MS = 60_000;
 
 export class FileSecretStore implements SecretStore {
   private readonly owners: OwnerRecords;
   private prepared?: Promise<void>;
+  /** What this process last wrote, by "<ns>/<name>": its own writes need no report. */
+  private readonly ownWrites = new Map<string, { version: string; visible: string[]; at: number }>();
 
   constructor(readonly root: string, private readonly opts: { staleMs?: number } = {}) {
     this.owners = new OwnerRecords(root);
@@ -101,7 +114,8 @@ export class FileSecretStore implements SecretStore {
     const merged = opts.replace || !before ? { ...data } : { ...before.data, ...data };
     const keepMeta = meta ?? before?.meta;
     const files: SecretData = { ...merged, ...(keepMeta && { [META]: Buffer.from(JSON.stringify(keepMeta)) }) };
-    await writeVersion(dir, files, Object.keys(merged));
+    const version = await writeVersion(dir, files, Object.keys(merged));
+    this.rememberOwnWrite(`${namespace}/${name}`, version, Object.keys(merged));
     return same ? 'unchanged' : before ? 'configured' : 'created';
   }
 
@@ -136,6 +150,28 @@ export class FileSecretStore implements SecretStore {
     checkSegment(namespace);
     await this.ready();
     return this.owners.ownedBy(namespace, owner);
+  }
+
+  watch(onChange: SecretChangeHandler, opts: Pick<SecretWatchOptions, 'onError' | 'debounceMs' | 'maxDelayMs'> = {}): () => void {
+    const watch = new SecretDirWatch(this.root, onChange, { ...opts, isOwnWrite: (ns, name) => this.isOwnWrite(ns, name) }).start();
+    return () => watch.close();
+  }
+
+  private rememberOwnWrite(key: string, version: string, visible: string[]): void {
+    const now = Date.now();
+    if (this.ownWrites.size >= 1000) for (const [k, w] of this.ownWrites) if (now - w.at > OWN_WRITE_MS) this.ownWrites.delete(k);
+    this.ownWrites.set(key, { version, visible, at: now });
+  }
+
+  private isOwnWrite(namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    const own = this.ownWrites.get(key);
+    if (!own) return false;
+    if (Date.now() - own.at > OWN_WRITE_MS) {
+      this.ownWrites.delete(key);
+      return false;
+    }
+    return isVersionAsWritten(this.dir(namespace, name), own.version, own.visible);
   }
 
   private async current(dir: string): Promise<{ data: SecretData; meta?: SecretMeta; layout: 'versioned' | 'flat' } | undefined> {

@@ -8,6 +8,7 @@
 // after; the previous version is removed last. Readers resolve ..data once, so they never mix
 // two versions. A directory written by older releases (plain files, no ..data) is read as is and
 // converted by its next write.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isMissing, randomSuffix, readIfExists, syncDir, TMP_PREFIX, writeFileSynced } from './durable-fs.ts';
@@ -59,10 +60,10 @@ export async function readOne(dir: string, file: string): Promise<Buffer | undef
 }
 
 /**
- * Makes `files` the current version and `visible` the user-visible links. On failure nothing
- * changes for readers and the half-written version is removed.
+ * Makes `files` the current version and `visible` the user-visible links; returns the version's
+ * name. On failure nothing changes for readers and the half-written version is removed.
  */
-export async function writeVersion(dir: string, files: Record<string, Buffer>, visible: string[]): Promise<void> {
+export async function writeVersion(dir: string, files: Record<string, Buffer>, visible: string[]): Promise<string> {
   const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // New directories exist durably only once their parents are synced too.
   for (let d = dir; created && d !== path.dirname(d); d = path.dirname(d)) {
@@ -93,6 +94,22 @@ export async function writeVersion(dir: string, files: Record<string, Buffer>, v
   }
   await syncDir(dir);
   if (previous && previous !== name && VERSION.test(previous)) await fs.rm(path.join(dir, previous), { recursive: true, force: true });
+  return name;
+}
+
+/**
+ * Synchronously: whether `dir` is exactly what writeVersion left: ..data at `version` and each
+ * visible entry the link to its file, no other. For the watch, which must not block on a queue.
+ */
+export function isVersionAsWritten(dir: string, version: string, visible: string[]): boolean {
+  try {
+    if (fsSync.readlinkSync(path.join(dir, DATA_LINK)) !== version) return false;
+    const entries = fsSync.readdirSync(dir).filter((e) => !e.startsWith('..'));
+    if (entries.length !== visible.length || !visible.every((k) => entries.includes(k))) return false;
+    return entries.every((e) => fsSync.readlinkSync(path.join(dir, e)) === `${DATA_LINK}/${e}`);
+  } catch {
+    return false;
+  }
 }
 
 /** Removes what a crashed or failed writer left behind: temp links and unreferenced versions. */

@@ -32,6 +32,8 @@ export const applyCertificate = defineUpdate<ApplyResult, [CertificateManifest]>
 export const renewCertificate = defineSignal('renewCertificate');
 export const deleteCertificate = defineSignal<[{ deleteSecret: boolean }]>('deleteCertificate');
 export const getCertificate = defineQuery<CertificateObject | undefined>('getCertificate');
+/** Sent by a worker that saw the Certificate's Secret change (the store's watch): look at it again now. */
+export const secretChanged = defineSignal('secretChanged');
 
 export const getCertificateRequest = defineQuery<CertificateRequestObject>('getCertificateRequest');
 export const getOrder = defineQuery<OrderObject>('getOrder');

@@ -10,6 +10,8 @@ export const NAME = defineSearchAttributeKey('CertManagerName', SearchAttributeT
 export const ISSUER = defineSearchAttributeKey('CertManagerIssuer', SearchAttributeType.KEYWORD);
 export const READY = defineSearchAttributeKey('CertManagerReady', SearchAttributeType.KEYWORD);
 export const NOT_AFTER = defineSearchAttributeKey('CertManagerNotAfter', SearchAttributeType.DATETIME);
+/** A Certificate's spec.secretName: which Certificates to wake when a Secret nobody owns changes. */
+export const SECRET_NAME = defineSearchAttributeKey('CertManagerSecretName', SearchAttributeType.KEYWORD);
 /** Every label as "key=value" and "key", for label selectors (resources/label-selector.ts). */
 export const LABELS = defineSearchAttributeKey(LABELS_ATTRIBUTE, SearchAttributeType.KEYWORD_LIST);
 
@@ -24,6 +26,7 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Datetime' | 'Keyword
   CertManagerIssuer: 'Keyword',
   CertManagerReady: 'Keyword',
   CertManagerNotAfter: 'Datetime',
+  CertManagerSecretName: 'Keyword',
   [LABELS_ATTRIBUTE]: 'KeywordList',
 };
 

@@ -12,6 +12,10 @@ export const SECRET_OWNED_BY_OTHER = 'SecretOwnedByOther';
 
 export const certificateOwner = (name: string): SecretOwner => `Certificate/${name}`;
 
+/** The Certificate an owner record names, if it names one. */
+export const certificateOf = (owner: string | undefined): string | undefined =>
+  owner?.startsWith('Certificate/') && owner.length > 'Certificate/'.length ? owner.slice('Certificate/'.length) : undefined;
+
 export const issuerOwner = (kind: IssuerManifest['kind'], name: string): SecretOwner => `${kind}/${name}`;
 
 export const isIssuerOwner = (owner: string) => owner.startsWith('Issuer/') || owner.startsWith('ClusterIssuer/');

@@ -36,7 +36,7 @@ export async function startStack(config: Config, address: string, opts: StackOpt
   }
   let workerRun: Promise<void> | undefined;
   if (opts.worker !== false) {
-    const running = await runWorker(config, address);
+    const running = await runWorker(config, address, log);
     stack.worker = running.worker;
     workerRun = running.done;
     log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');

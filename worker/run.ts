@@ -6,9 +6,11 @@ import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities/index.ts';
 import type { Config } from '../platform/config.ts';
 import { Http01Store } from '../platform/http01-store.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { connectionOptions } from '../platform/temporal-connection.ts';
 import { workflowBundle } from './bundle.ts';
+import { relaySecretChanges } from './secret-change-signals.ts';
 
 let runtimeInstalled = false;
 
@@ -18,8 +20,8 @@ export interface RunningWorker {
   done: Promise<void>;
 }
 
-/** Creates and runs a worker. */
-export async function runWorker(config: Config, address: string): Promise<RunningWorker> {
+/** Creates and runs a worker; it also wakes the Certificates whose Secrets change (config.secretWatch). */
+export async function runWorker(config: Config, address: string, log: Logger = createLogger(config.logLevel)): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     // The SDK's own INFO lines (worker state changes) drown our logs; keep its warnings.
@@ -30,8 +32,10 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
   // Activities that read other workflows (issuer lookups) need a client of their own.
   const clientConnection = await Connection.connect(options);
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // One store for the activities and the watch: the watch knows the activities' own writes.
+  const secrets = new FileSecretStore(path.join(config.dataDir, 'secrets'));
   const activities = createActivities({
-    secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
+    secrets,
     nextKeys: new FileSecretStore(path.join(config.dataDir, 'next-keys')),
     http01: new Http01Store(config.dataDir),
     client: () => client,
@@ -47,7 +51,9 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
     activities,
     ...definedOnly(config.worker),
   });
+  const stopRelay = config.secretWatch ? relaySecretChanges({ secrets, client, log }) : () => {};
   const done = worker.run().finally(async () => {
+    stopRelay();
     await clientConnection.close();
     await connection.close();
   });

@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
-import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes } from '../resources/search-attributes.ts';
+import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME } from '../resources/search-attributes.ts';
 import { Label } from '../resources/annotations.ts';
 import { ConditionType } from '../resources/condition-types.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
@@ -27,7 +27,8 @@ import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
-import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
+import { applyCertificate, deleteCertificate, getCertificate, renewCertificate, secretChanged } from '../resources/messages.ts';
+import { jitteredResyncMs } from '../resources/resync.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { acme, issuerLookup, local, lookup } from './activities.ts';
@@ -41,7 +42,7 @@ import { continueAsNewPublished, objectPublisher, publishesObjects, type Publish
 import { searchAttributePublisher, type SearchAttributePublisher } from './search-attribute-publisher.ts';
 import { secretOwnedByOther, storeIssuedCertificate } from './store-certificate.ts';
 
-export { applyCertificate, deleteCertificate, getCertificate, renewCertificate };
+export { applyCertificate, deleteCertificate, getCertificate, renewCertificate, secretChanged };
 
 export interface CertificateWorkflowInput {
   object?: CertificateObject;
@@ -91,6 +92,9 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   setHandler(renewCertificate, renewHandler(() => book.requestInFlight(), (on) => void (forced = on)));
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
+  // Mid-issuance it changes nothing: the issuance writes the Secret and looks again after.
+  let secretTouched = false;
+  setHandler(secretChanged, () => void (secretTouched = true));
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;
@@ -109,13 +113,18 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const generation = cert.metadata.generation ?? 1;
     const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
     const interrupted = () => forced || deletion !== undefined || book.object!.metadata.generation !== generation;
+    // Waiting with nothing to do, a change to the Secret is worth a look at once.
+    const idleWake = () => interrupted() || secretTouched;
+    // Spread, so Certificates applied together do not all wake together every period.
+    const resyncMs = () => (patched('resync-jitter') ? jitteredResyncMs(options.resyncMs, Math.random()) : options.resyncMs);
 
+    secretTouched = false;
     const secret = await local.inspectCertificateSecret(ref);
     if (secret.ownedBy) {
       secretOwnedByOther(book, ref, secret.ownedBy);
       publish(book);
       forced = false; // a renew signal now only means: look again
-      await sleepUnless(interrupted, options.resyncMs);
+      await sleepUnless(idleWake, resyncMs());
       continue;
     }
     let issuer: ResolvedIssuer | undefined;
@@ -129,7 +138,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     book.observeSecret(secret, reason);
     publish(book);
     if (!reason) {
-      await sleepUnless(interrupted, book.msUntilWake(options.resyncMs));
+      await sleepUnless(idleWake, book.msUntilWake(resyncMs()));
       continue;
     }
     const backoffMs = failedGeneration === generation && !forced ? book.backoffRemainingMs(options.backoff) : 0;
@@ -320,6 +329,7 @@ function publishStatus(book: CertificateStatusBook, publishObject: Publisher<Cer
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },
     ...(cert.status.notAfter ? [{ key: NOT_AFTER, value: new Date(cert.status.notAfter) }] : []),
+    ...(patched('secret-name-search-attribute') ? [{ key: SECRET_NAME, value: cert.spec.secretName }] : []),
   ]);
   setCurrentDetails(book.details());
 }

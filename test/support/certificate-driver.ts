@@ -6,7 +6,7 @@ import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@t
 import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import type { CertificateOptions } from '../../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../../resources/ids.ts';
-import { applyCertificate, deleteCertificate, renewCertificate, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
+import { applyCertificate, deleteCertificate, renewCertificate, secretChanged, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
 import { OBJECT_MEMO } from '../../resources/memo.ts';
 import type { CertificateObject } from '../../resources/objects.ts';
 import type { CertificateManifest } from '../../resources/types.ts';
@@ -78,6 +78,11 @@ export class CertificateDriver {
     return this.handle.signal(renewCertificate);
   }
 
+  /** What a worker sends when the store's watch sees the Certificate's Secret change. */
+  secretChanged(): Promise<void> {
+    return this.handle.signal(secretChanged);
+  }
+
   delete(deleteSecret = false): Promise<void> {
     return this.handle.signal(deleteCertificate, { deleteSecret });
   }
@@ -117,8 +122,9 @@ export class CertificateDriver {
 
   /**
    * Resolves once the current run sleeps with nothing in flight: everything after its last
-   * workflow task is a local activity's marker, a search attribute upsert or a timer, ending with
-   * a timer, and no child workflow is open. Whatever a signal started would show up before that.
+   * workflow task is a local activity's marker, a search attribute upsert or a timer (started, or
+   * cancelled by a wake-up), ending with a timer, and no child workflow is open. Whatever a signal
+   * started would show up before that.
    */
   async idle(timeoutMs = 30_000): Promise<void> {
     let last = '';
@@ -150,7 +156,7 @@ function withoutEmptyTasks(types: number[]): number[] {
   return out;
 }
 
-const QUIET: number[] = [E.EVENT_TYPE_MARKER_RECORDED, E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, E.EVENT_TYPE_TIMER_STARTED];
+const QUIET: number[] = [E.EVENT_TYPE_MARKER_RECORDED, E.EVENT_TYPE_TIMER_CANCELED, E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, E.EVENT_TYPE_TIMER_STARTED];
 const CHILD_CLOSED: number[] = [
   E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
   E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { INDEXED_VALUE_TYPES } from '../../platform/search-attribute-setup.ts';
-import { SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY } from '../../resources/search-attributes.ts';
+import { SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY, SECRET_NAME } from '../../resources/search-attributes.ts';
 import { findTool } from '../../platform/tools.ts';
 import { workflowBundle } from '../../worker/bundle.ts';
 import { FakeActivities } from './fake-activities.ts';
@@ -32,7 +32,7 @@ export interface WorkerUnderTest {
 }
 
 let runtimeInstalled = false;
-const SEARCH_ATTRIBUTE_KEYS = { KIND, NAMESPACE, NAME, ISSUER, READY, NOT_AFTER };
+const SEARCH_ATTRIBUTE_KEYS = { KIND, NAMESPACE, NAME, ISSUER, READY, NOT_AFTER, SECRET_NAME };
 
 export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   if (!runtimeInstalled) {

@@ -82,7 +82,7 @@ test('a success resets the backoff: the next failure waits 1h again', async (t) 
   // The Secret disappears and the CA refuses again: the count starts over.
   refuseOrders(fakes);
   fakes.secrets.delete(`${NAMESPACE}/reset-tls`);
-  await env.skip(11 * MINUTE); // past the 10 min resync
+  await cert.secretChanged(); // as the worker does when the store's watch sees it
   const o = await cert.until('a new first failure', backingOff(1));
   assert.equal(announcedWait(o), HOUR);
 });
