@@ -41,6 +41,11 @@ export interface SecretStore {
   release(namespace: string, name: string, owner: string): Promise<boolean>;
   /** The Secrets in `namespace` that `owner` holds. */
   ownedBy(namespace: string, owner: string): Promise<string[]>;
+  /**
+   * Calls `onChange` after each committed change to a Secret (data, removal, owner); returns the
+   * unsubscribe function. Optional here until every backend has it (branch idle adds the file one).
+   */
+  watch?(onChange: (namespace: string, name: string) => void): () => void;
 }
 
 export class SecretOwnedError extends Error {
@@ -188,14 +193,14 @@ export class FileSecretStore implements SecretStore {
   }
 }
 
-const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
+export const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
 
-function checkSegment(part: string): string {
+export function checkSegment(part: string): string {
   if (!SAFE.test(part) || part.startsWith('.')) throw new Error(`invalid secret path segment "${part}"`);
   return part;
 }
 
-function checkKey(key: string): string {
+export function checkKey(key: string): string {
   if (!isDataKey(key)) throw new Error(`invalid secret key "${key}"`);
   return key;
 }
