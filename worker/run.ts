@@ -1,12 +1,10 @@
 // A worker: registers every workflow and activity on the task queue. Stateless; run as many as
-// you like against the same Temporal namespace and data directory.
-import path from 'node:path';
+// you like against the same Temporal namespace and the same stores (data directory or database).
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities/index.ts';
 import type { Config } from '../platform/config.ts';
-import { Http01Store } from '../platform/http01-store.ts';
-import { FileSecretStore } from '../platform/secret-store.ts';
+import type { Stores } from '../platform/stores.ts';
 import { connectionOptions } from '../platform/temporal-connection.ts';
 import { workflowBundle } from './bundle.ts';
 
@@ -19,7 +17,7 @@ export interface RunningWorker {
 }
 
 /** Creates and runs a worker. */
-export async function runWorker(config: Config, address: string): Promise<RunningWorker> {
+export async function runWorker(config: Config, address: string, stores: Stores): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     // The SDK's own INFO lines (worker state changes) drown our logs; keep its warnings.
@@ -31,9 +29,9 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
   const clientConnection = await Connection.connect(options);
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const activities = createActivities({
-    secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
-    nextKeys: new FileSecretStore(path.join(config.dataDir, 'next-keys')),
-    http01: new Http01Store(config.dataDir),
+    secrets: stores.secrets,
+    nextKeys: stores.nextKeys,
+    http01: stores.http01,
     client: () => client,
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
