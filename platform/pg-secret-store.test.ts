@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { migrate } from './pg-migrations.ts';
+import { freePort } from './ports.ts';
 import { keyIdOf } from './secret-cipher.ts';
 import type { StoreConfig } from './store-config.ts';
 import { openStores, type Stores } from './stores.ts';
@@ -158,6 +159,12 @@ test('an unchanged write announces nothing; a change is announced once', async (
   await new Promise((r) => setTimeout(r, 300));
   w.unsubscribe();
   assert.deepEqual(seen, ['quiet/s']);
+});
+
+test('an unreachable database is a clear start error naming DATABASE_URL', async () => {
+  const port = await freePort();
+  const stores: StoreConfig = { kind: 'postgres', databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`, encryptionKey: key1, oldEncryptionKeys: [] };
+  await assert.rejects(openStores({ dataDir: '/nonexistent', stores }), /cannot prepare the database at DATABASE_URL: .*ECONNREFUSED/);
 });
 
 test('HTTP-01 tokens presented by one process are answered by another', async () => {

@@ -6,7 +6,7 @@ import { startApi, type RunningApi } from '../api/server.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { ensureSearchAttributes } from '../platform/search-attribute-setup.ts';
-import { openStores } from '../platform/stores.ts';
+import { openStores, type Stores } from '../platform/stores.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
 import { runWorker } from '../worker/run.ts';
 
@@ -32,7 +32,7 @@ export async function startStack(config: Config, address: string, opts: StackOpt
     // Every workflow task that sets one would fail, again and again: better not to take any.
     throw new StartRefused('the worker does not start without the search attributes (see the message above)');
   }
-  let stores: Awaited<ReturnType<typeof openStores>>;
+  let stores: Stores;
   try {
     stores = await openStores(config, (err) => log.warn({ err: err.message }, 'secret store connection error'));
   } catch (err) {
