@@ -37,19 +37,8 @@ export class PostgresSecretStore implements SecretStore {
   async read(namespace: string, name: string): Promise<{ data: SecretData; meta: SecretMeta } | undefined> {
     checkSegment(namespace);
     checkSegment(name);
-    const client = await this.pool.connect();
-    try {
-      // One snapshot for the metadata and every value.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const current = await this.current(client, namespace, name, false);
-      await client.query('COMMIT');
-      return current && { data: current.data, meta: current.meta ?? defaultMeta(current.data) };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const current = await this.current(this.pool, namespace, name);
+    return current && { data: current.data, meta: current.meta ?? defaultMeta(current.data) };
   }
 
   async readKey(namespace: string, name: string, key: string): Promise<Buffer | undefined> {
@@ -74,7 +63,7 @@ export class PostgresSecretStore implements SecretStore {
       }
       // Writers of one Secret take turns, so "created/configured/unchanged" is exact.
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.store}/${namespace}/${name}`]);
-      const before = await this.current(client, namespace, name, true);
+      const before = await this.current(client, namespace, name);
       const same =
         before !== undefined &&
         Object.entries(data).every(([k, v]) => before.data[k]?.equals(v)) &&
@@ -193,17 +182,18 @@ export class PostgresSecretStore implements SecretStore {
     return held === owner ? { ok: true, created: false } : { ok: false, owner: held };
   }
 
-  private async current(client: pg.PoolClient, namespace: string, name: string, lock: boolean): Promise<{ data: SecretData; meta?: SecretMeta } | undefined> {
-    const args = [this.store, namespace, name];
-    const obj = await client.query<{ meta: string | null }>(
-      `SELECT meta FROM secret_objects WHERE store = $1 AND namespace = $2 AND name = $3${lock ? ' FOR UPDATE' : ''}`,
-      args,
+  /** The metadata and every value in one statement, hence one snapshot: never two versions mixed. */
+  private async current(db: pg.Pool | pg.PoolClient, namespace: string, name: string): Promise<{ data: SecretData; meta?: SecretMeta } | undefined> {
+    const { rows } = await db.query<{ meta: string | null } & { [K in keyof ValueRow]: ValueRow[K] | null }>(
+      `SELECT o.meta, v.key, v.key_id, v.nonce, v.ciphertext FROM secret_objects o
+       LEFT JOIN secret_values v ON v.store = o.store AND v.namespace = o.namespace AND v.name = o.name
+       WHERE o.store = $1 AND o.namespace = $2 AND o.name = $3`,
+      [this.store, namespace, name],
     );
-    if (obj.rows.length === 0) return undefined;
-    const values = await client.query<ValueRow>('SELECT key, key_id, nonce, ciphertext FROM secret_values WHERE store = $1 AND namespace = $2 AND name = $3', args);
+    if (rows.length === 0) return undefined;
     const data: SecretData = {};
-    for (const row of values.rows) data[row.key] = this.open(namespace, name, row);
-    const raw = obj.rows[0]!.meta;
+    for (const row of rows) if (row.key !== null) data[row.key] = this.open(namespace, name, row as ValueRow);
+    const raw = rows[0]!.meta;
     let meta: SecretMeta | undefined;
     try {
       meta = raw ? (JSON.parse(raw) as SecretMeta) : undefined;
