@@ -62,7 +62,7 @@ export class PostgresSecretStore implements SecretStore {
         if (!claim.ok) throw new SecretOwnedError(namespace, name, claim.owner, opts.owner);
       }
       // Writers of one Secret take turns, so "created/configured/unchanged" is exact.
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.store}/${namespace}/${name}`]);
+      await this.lockSecret(client, namespace, name);
       const before = await this.current(client, namespace, name);
       const same =
         before !== undefined &&
@@ -103,8 +103,10 @@ export class PostgresSecretStore implements SecretStore {
     checkSegment(name);
     return this.tx(async (client) => {
       const args = [this.store, namespace, name];
-      const removed = await client.query('DELETE FROM secret_objects WHERE store = $1 AND namespace = $2 AND name = $3', args);
+      // Same lock order as an owned write (owner row, then the Secret's lock, then its rows).
       const unowned = await client.query('DELETE FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3', args);
+      await this.lockSecret(client, namespace, name);
+      const removed = await client.query('DELETE FROM secret_objects WHERE store = $1 AND namespace = $2 AND name = $3', args);
       if ((removed.rowCount ?? 0) + (unowned.rowCount ?? 0) > 0) await notifyChange(client, { store: this.store, namespace, name });
       return (removed.rowCount ?? 0) > 0;
     });
@@ -203,11 +205,15 @@ export class PostgresSecretStore implements SecretStore {
     return { data, meta };
   }
 
+  private async lockSecret(client: pg.PoolClient, namespace: string, name: string): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.store}/${namespace}/${name}`]);
+  }
+
   private open(namespace: string, name: string, row: ValueRow): Buffer {
     return this.cipher.open({ keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext }, valuePlace(this.store, namespace, name, row.key));
   }
 
-  /** Runs `fn` in a transaction; a claim that raced a release is retried from the start. */
+  /** Runs `fn` in a transaction; a claim that raced a release, or a deadlock, is retried from the start. */
   private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
@@ -218,13 +224,16 @@ export class PostgresSecretStore implements SecretStore {
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        if (!(err instanceof ClaimRaced) || attempt >= 5) throw err;
+        if (!retryable(err) || attempt >= 5) throw err;
       } finally {
         client.release();
       }
     }
   }
 }
+
+// 40001 serialization failure, 40P01 deadlock detected: nothing was written, try again.
+const retryable = (err: unknown): boolean => err instanceof ClaimRaced || ['40001', '40P01'].includes((err as { code?: string }).code ?? '');
 
 class ClaimRaced extends Error {
   constructor() {

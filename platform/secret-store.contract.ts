@@ -139,6 +139,20 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
     assert.equal(await one.owner('wrace', 'tls'), owners[won]);
   });
 
+  test(`${label}: owned writes, removals and claims of one Secret racing on two instances all complete`, async () => {
+    const [one, two] = target().stores;
+    for (let i = 0; i < 20; i++) {
+      const results = await Promise.allSettled([
+        one.write('churn', 's', { 'tls.key': b(`a${i}`) }, tls, { owner: 'Certificate/s' }),
+        two.remove('churn', 's'),
+        two.write('churn', 's', { 'tls.key': b(`b${i}`) }, tls, { owner: 'Certificate/s' }),
+        one.claim('churn', 's', 'Certificate/s'),
+        two.release('churn', 's', 'Certificate/s'),
+      ]);
+      for (const r of results) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String(r.reason) : '');
+    }
+  });
+
   test(`${label}: a reader never sees keys from two versions`, async () => {
     const [writer, reader] = target().stores;
     await writer.write('mix', 'pair', { 'tls.crt': b('start'), 'tls.key': b('start') });

@@ -96,6 +96,18 @@ export class FileSecretStore implements SecretStore {
       const claim = await this.owners.claim(namespace, name, opts.owner);
       if (!claim.ok) throw new SecretOwnedError(namespace, name, claim.owner, opts.owner);
     }
+    // A removal racing this write may delete the directory under it: then write it afresh.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writeOnce(dir, data, meta, opts);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOENT' && code !== 'ENOTEMPTY') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async writeOnce(dir: string, data: SecretData, meta: SecretMeta | undefined, opts: WriteOptions): Promise<WriteResult> {
     const before = await this.current(dir);
     const same =
       before !== undefined &&
@@ -114,7 +126,15 @@ export class FileSecretStore implements SecretStore {
     const dir = this.dir(namespace, name);
     await this.ready();
     const existed = await fs.stat(dir).then(() => true, () => false);
-    await fs.rm(dir, { recursive: true, force: true });
+    // A writer racing us may add a version while we empty the directory: remove again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.rm(dir, { recursive: true, force: true });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 5) throw err;
+      }
+    }
     await this.owners.drop(namespace, name);
     return existed;
   }
