@@ -1,13 +1,18 @@
-// The service with SECRET_STORE=postgres against real PostgreSQL, Temporal and Pebble: a
-// Certificate is issued (HTTP-01 token through the database), its key pair is in the database,
-// encrypted, and nothing is written under DATA_DIR/secrets.
+// The service with SECRET_STORE=postgres against real PostgreSQL, Temporal and Pebble, the API
+// and the worker each with a data directory of its own (as on two machines): a Certificate is
+// issued (the worker presents the HTTP-01 token, the API answers it, through the database), its
+// key pair is in the database, encrypted, and nothing is written under either DATA_DIR.
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import os from 'node:os';
+import { loadConfig } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
 import { openStores, type Stores } from '../platform/stores.ts';
+import { startStack, type Stack } from '../scripts/stack.ts';
 import { seedManifests, startTestEnv, waitReady, type TestEnv } from './support/env.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
@@ -15,17 +20,24 @@ describe('SECRET_STORE=postgres end to end', () => {
   let server: TestPostgres;
   let env: TestEnv;
   let stores: Stores;
+  let worker: Stack;
+  let workerDir: string;
   const ns = 'team-pg';
 
   before(async () => {
     server = await startPostgres();
     const url = await server.createDatabase('service');
-    env = await startTestEnv({ config: { SECRET_STORE: 'postgres', DATABASE_URL: url, SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64') } });
+    env = await startTestEnv({ stack: { worker: false }, config: { SECRET_STORE: 'postgres', DATABASE_URL: url, SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64') } });
+    workerDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pg-worker-'));
+    const workerConfig = loadConfig({ ...env.env, DATA_DIR: workerDir });
+    worker = await startStack(workerConfig, env.temporalAddress, { api: false, log: createLogger('warn', 'worker') });
     stores = await openStores(env.config);
   });
   after(async () => {
     await stores?.close();
+    await worker?.stop();
     await env?.stop();
+    if (workerDir) await fs.rm(workerDir, { recursive: true, force: true });
     await server?.stop();
   });
 
@@ -44,7 +56,9 @@ describe('SECRET_STORE=postgres end to end', () => {
     const body = (await api.json()) as { data: Record<string, string> };
     assert.equal(Buffer.from(body.data['tls.key']!, 'base64').toString(), secret.data['tls.key']!.toString(), 'the API reads the same key from the database');
 
-    assert.equal(await fs.stat(path.join(env.config.dataDir, 'secrets')).then(() => true, () => false), false, 'nothing under DATA_DIR/secrets');
+    for (const dir of [env.config.dataDir, workerDir]) {
+      for (const sub of ['secrets', 'next-keys', 'http01']) assert.equal(await fs.stat(path.join(dir, sub)).then(() => true, () => false), false, `nothing under ${dir}/${sub}`);
+    }
     const db = new pg.Client({ connectionString: env.env.DATABASE_URL });
     await db.connect();
     try {
