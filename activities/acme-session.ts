@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { SecretStore } from '../platform/secret-store.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
@@ -42,7 +42,7 @@ export class AcmeSessions {
   private readonly thumbprints = new Map<string, string>();
 
   constructor(
-    private readonly secrets: FileSecretStore,
+    private readonly secrets: SecretStore,
     readonly http: AcmeHttp,
   ) {}
 

@@ -3,7 +3,7 @@
 import { lookup, Resolver } from 'node:dns/promises';
 import http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Http01Store } from '../platform/http01-store.ts';
+import type { Http01TokenStore } from '../platform/http01-store.ts';
 import { addressRefusal } from '../resources/outbound-policy.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeSessions } from './acme-session.ts';
@@ -13,7 +13,7 @@ export interface Http01Options {
   port: number;
 }
 
-export function http01Activities(store: Http01Store, sessions: AcmeSessions, opts: Http01Options) {
+export function http01Activities(store: Http01TokenStore, sessions: AcmeSessions, opts: Http01Options) {
   const resolver = opts.nameservers.length ? new Resolver({ timeout: 2000, tries: 2 }) : undefined;
   resolver?.setServers(opts.nameservers);
 

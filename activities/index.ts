@@ -1,8 +1,8 @@
 // All activities, built from their dependencies. The worker registers the result; workflows
 // import only its type.
 import type { Client } from '@temporalio/client';
-import type { Http01Store } from '../platform/http01-store.ts';
-import type { FileSecretStore } from '../platform/secret-store.ts';
+import type { Http01TokenStore } from '../platform/http01-store.ts';
+import type { SecretStore } from '../platform/secret-store.ts';
 import type { OutboundOptions } from '../platform/config.ts';
 import { accountActivities } from './acme-account.ts';
 import { AcmeHttp } from './acme-http.ts';
@@ -14,9 +14,9 @@ import { http01Activities } from './http01.ts';
 import { issuerLookupActivities } from './issuer-lookup.ts';
 
 export interface ActivityDeps {
-  secrets: FileSecretStore;
-  nextKeys: FileSecretStore;
-  http01: Http01Store;
+  secrets: SecretStore;
+  nextKeys: SecretStore;
+  http01: Http01TokenStore;
   client: () => Client;
   clusterResourceNamespace: string;
   selfCheck: { nameservers: string[]; port: number };

@@ -6,6 +6,7 @@ import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resourc
 import { parseGoDuration } from '../resources/duration.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
 import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
+import { storeConfig, type StoreConfig } from './store-config.ts';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -101,6 +102,12 @@ const schema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).optional(),
+  // Stores (platform/store-config.ts): files under DATA_DIR, or PostgreSQL with encrypted values.
+  SECRET_STORE: z.enum(['file', 'postgres']).default('file'),
+  DATABASE_URL: z.string().optional(),
+  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  SECRET_ENCRYPTION_KEY_FILE: z.string().optional(),
+  SECRET_ENCRYPTION_OLD_KEYS: z.string().optional(),
 });
 
 export interface ApiSafetyConfig {
@@ -180,6 +187,7 @@ export type Config = {
   issuers: IssuerOptions;
   worker: WorkerTuning;
   outbound: OutboundOptions;
+  stores: StoreConfig;
 };
 
 /** How the API and the worker reach ACME servers (and which ones they refuse). */
@@ -245,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,
       nameservers: commaList(e.ACME_NAMESERVERS),
     },
+    stores: storeConfig(e),
   };
 }
 

@@ -5,9 +5,18 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { atomicWrite } from './durable-fs.ts';
 
-const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
+export const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
-export class Http01Store {
+/** What the worker (present/cleanup) and the API's responder (get) share, whatever the backend. */
+export interface Http01TokenStore {
+  present(token: string, keyAuthorization: string): Promise<void>;
+  get(token: string): Promise<string | undefined>;
+  cleanup(token: string): Promise<void>;
+  presentedTokens(): Promise<string[]>;
+}
+
+/** The file backend: <DATA_DIR>/http01/<token>. */
+export class Http01Store implements Http01TokenStore {
   readonly dir: string;
   constructor(root: string) {
     this.dir = path.join(root, 'http01');

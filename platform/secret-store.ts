@@ -104,6 +104,18 @@ export class FileSecretStore implements SecretStore {
       const claim = await this.owners.claim(namespace, name, opts.owner);
       if (!claim.ok) throw new SecretOwnedError(namespace, name, claim.owner, opts.owner);
     }
+    // A removal racing this write may delete the directory under it: then write it afresh.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writeOnce(`${namespace}/${name}`, dir, data, meta, opts);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOENT' && code !== 'ENOTEMPTY') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async writeOnce(key: string, dir: string, data: SecretData, meta: SecretMeta | undefined, opts: WriteOptions): Promise<WriteResult> {
     const before = await this.current(dir);
     const same =
       before !== undefined &&
@@ -115,7 +127,7 @@ export class FileSecretStore implements SecretStore {
     const keepMeta = meta ?? before?.meta;
     const files: SecretData = { ...merged, ...(keepMeta && { [META]: Buffer.from(JSON.stringify(keepMeta)) }) };
     const version = await writeVersion(dir, files, Object.keys(merged));
-    this.rememberOwnWrite(`${namespace}/${name}`, version, Object.keys(merged));
+    this.rememberOwnWrite(key, version, Object.keys(merged));
     return same ? 'unchanged' : before ? 'configured' : 'created';
   }
 
@@ -123,7 +135,15 @@ export class FileSecretStore implements SecretStore {
     const dir = this.dir(namespace, name);
     await this.ready();
     const existed = await fs.stat(dir).then(() => true, () => false);
-    await fs.rm(dir, { recursive: true, force: true });
+    // A writer racing us may add a version while we empty the directory: remove again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.rm(dir, { recursive: true, force: true });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 5) throw err;
+      }
+    }
     await this.owners.drop(namespace, name);
     return existed;
   }
@@ -224,14 +244,14 @@ export class FileSecretStore implements SecretStore {
   }
 }
 
-const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
+export const defaultMeta = (data: SecretData): SecretMeta => ({ type: data['tls.crt'] ? 'kubernetes.io/tls' : 'Opaque' });
 
-function checkSegment(part: string): string {
+export function checkSegment(part: string): string {
   if (!SAFE.test(part) || part.startsWith('.')) throw new Error(`invalid secret path segment "${part}"`);
   return part;
 }
 
-function checkKey(key: string): string {
+export function checkKey(key: string): string {
   if (!isDataKey(key)) throw new Error(`invalid secret key "${key}"`);
   return key;
 }

@@ -1,14 +1,12 @@
 // Composes the service: an API and/or a worker against a Temporal address. `npm start`, the
 // production entry points and the integration tests all build it the same way.
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server.ts';
 import type { Config } from '../platform/config.ts';
-import { Http01Store } from '../platform/http01-store.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { FileSecretStore } from '../platform/secret-store.ts';
 import { ensureSearchAttributes } from '../platform/search-attribute-setup.ts';
+import { openStores, type Stores } from '../platform/stores.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
 import { runWorker } from '../worker/run.ts';
 
@@ -34,9 +32,16 @@ export async function startStack(config: Config, address: string, opts: StackOpt
     // Every workflow task that sets one would fail, again and again: better not to take any.
     throw new StartRefused('the worker does not start without the search attributes (see the message above)');
   }
+  let stores: Stores;
+  try {
+    stores = await openStores(config, (err) => log.warn({ err: err.message }, 'secret store connection error'));
+  } catch (err) {
+    await client.connection.close();
+    throw err;
+  }
   let workerRun: Promise<void> | undefined;
   if (opts.worker !== false) {
-    const running = await runWorker(config, address, log);
+    const running = await runWorker(config, address, stores, log);
     stack.worker = running.worker;
     workerRun = running.done;
     log.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
@@ -46,8 +51,8 @@ export async function startStack(config: Config, address: string, opts: StackOpt
       client,
       config,
       log,
-      secrets: new FileSecretStore(path.join(config.dataDir, 'secrets')),
-      http01: new Http01Store(config.dataDir),
+      secrets: stores.secrets,
+      http01: stores.http01,
     });
   }
   stack.stop = async () => {
@@ -55,6 +60,7 @@ export async function startStack(config: Config, address: string, opts: StackOpt
     await client.connection.close();
     if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
     await workerRun;
+    await stores.close();
   };
   return stack;
 }

@@ -1,13 +1,11 @@
 // A worker: registers every workflow and activity on the task queue. Stateless; run as many as
-// you like against the same Temporal namespace and data directory.
-import path from 'node:path';
+// you like against the same Temporal namespace and the same stores (data directory or database).
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities/index.ts';
 import type { Config } from '../platform/config.ts';
-import { Http01Store } from '../platform/http01-store.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { FileSecretStore } from '../platform/secret-store.ts';
+import type { Stores } from '../platform/stores.ts';
 import { connectionOptions } from '../platform/temporal-connection.ts';
 import { workflowBundle } from './bundle.ts';
 import { relaySecretChanges } from './secret-change-signals.ts';
@@ -21,7 +19,7 @@ export interface RunningWorker {
 }
 
 /** Creates and runs a worker; it also wakes the Certificates whose Secrets change (config.secretWatch). */
-export async function runWorker(config: Config, address: string, log: Logger = createLogger(config.logLevel)): Promise<RunningWorker> {
+export async function runWorker(config: Config, address: string, stores: Stores, log: Logger = createLogger(config.logLevel)): Promise<RunningWorker> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     // The SDK's own INFO lines (worker state changes) drown our logs; keep its warnings.
@@ -33,11 +31,11 @@ export async function runWorker(config: Config, address: string, log: Logger = c
   const clientConnection = await Connection.connect(options);
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   // One store for the activities and the watch: the watch knows the activities' own writes.
-  const secrets = new FileSecretStore(path.join(config.dataDir, 'secrets'));
+  const secrets = stores.secrets;
   const activities = createActivities({
     secrets,
-    nextKeys: new FileSecretStore(path.join(config.dataDir, 'next-keys')),
-    http01: new Http01Store(config.dataDir),
+    nextKeys: stores.nextKeys,
+    http01: stores.http01,
     client: () => client,
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
