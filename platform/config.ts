@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
 import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 
 const boolish = z
@@ -79,6 +80,10 @@ const schema = z.object({
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
   API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
   API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  // Renewal storms: at most this many ACME orders per Issuer / ClusterIssuer at once, on every
+  // worker together (workflows/order-gate.ts), and how often the gate looks for lost slots.
+  ISSUER_MAX_CONCURRENT_ORDERS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders),
+  ORDER_GATE_CHECK_PERIOD: goDuration(DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs),
 });
 
 export interface ApiSafetyConfig {
@@ -155,6 +160,7 @@ export type Config = {
   certificates: CertificateOptions;
   issuers: IssuerOptions;
   outbound: OutboundOptions;
+  orderGate: OrderGateOptions;
 };
 
 /** How the API and the worker reach ACME servers (and which ones they refuse). */
@@ -212,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       acmeHttpTimeoutMs: e.ACME_HTTP_TIMEOUT,
       nameservers: commaList(e.ACME_NAMESERVERS),
     },
+    orderGate: { maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS, leakCheckMs: e.ORDER_GATE_CHECK_PERIOD },
   };
 }
 

@@ -38,6 +38,7 @@ export async function runWorker(config: Config, address: string): Promise<Runnin
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
     outbound: config.outbound,
+    orderGate: config.orderGate,
   });
   const worker = await Worker.create({
     connection,

@@ -23,7 +23,7 @@ import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
-import { applyCertificate, deleteCertificate, getCertificate, renewCertificate } from '../resources/messages.ts';
+import { applyCertificate, deleteCertificate, getCertificate, orderSlotWaiting, renewCertificate } from '../resources/messages.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { acme, local, lookup } from './activities.ts';
@@ -83,6 +83,10 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   setHandler(renewCertificate, renewHandler(() => book.requestInFlight(), (on) => void (forced = on)));
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
+  setHandler(orderSlotWaiting, ({ message }) => {
+    book.orderSlotWaiting(message);
+    if (book.object) publish(book);
+  });
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;
