@@ -4,24 +4,44 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { orderGateWorkflowId } from '../resources/ids.ts';
-import { requestOrderSlot } from '../resources/messages.ts';
+import { releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
 import { gatedIssuerLabel, type GatedIssuer, type SlotHolder } from '../resources/order-gate.ts';
+
+/** The Order run that called: the gate grants and frees slots per run. */
+function callingRun(): SlotHolder {
+  const run = Context.current().info.workflowExecution;
+  if (!run) throw new Error('order slots are asked for by Order workflows only');
+  return { workflowId: run.workflowId, runId: run.runId };
+}
 
 export function orderGateActivities(client: () => Client, options: () => OrderGateOptions) {
   return {
     /** Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once). */
     async requestOrderSlot(issuer: GatedIssuer): Promise<void> {
-      const { workflowExecution, taskQueue } = Context.current().info;
+      const { taskQueue } = Context.current().info;
       const { maxConcurrentOrders, leakCheckMs } = options();
       await client().workflow.signalWithStart('orderGateWorkflow', {
         workflowId: orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name),
         taskQueue,
         args: [{ issuer: gatedIssuerLabel(issuer), leakCheckMs }],
         signal: requestOrderSlot,
-        signalArgs: [{ ...workflowExecution, limit: maxConcurrentOrders }],
+        signalArgs: [{ ...callingRun(), limit: maxConcurrentOrders }],
         staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
       });
+    },
+
+    /**
+     * Gives the calling Order run's slot (or queue place) back. An activity rather than a signal
+     * command: the Order completes in the same task, without waiting for the signal's outcome.
+     * A gate that is gone (terminated by hand) holds nothing to give back.
+     */
+    async giveBackOrderSlot(issuer: GatedIssuer): Promise<void> {
+      try {
+        await client().workflow.getHandle(orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name)).signal(releaseOrderSlot, callingRun());
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     },
 
     /** The runs among `runs` that are no longer running: their slots are free whatever they said. */

@@ -2,16 +2,15 @@
 // order is created, given back however the Order ends. While it waits, the Order, its
 // CertificateRequest and its Certificate say so.
 import { CancellationScope, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { orderGateWorkflowId } from '../resources/ids.ts';
-import { orderSlotGranted, orderSlotQueued, orderSlotWaiting, releaseOrderSlot } from '../resources/messages.ts';
+import { orderSlotGranted, orderSlotQueued, orderSlotWaiting } from '../resources/messages.ts';
 import { gatedIssuerLabel, waitingMessage, type GatedIssuer } from '../resources/order-gate.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { gate } from './activities.ts';
 
 export interface OrderSlot {
   acquire(): Promise<void>;
-  /** Fire and forget: the signal is sent even when the Order completes in the same task. */
-  release(): void;
+  /** Gives the slot (or the queue place) back; not cancellable, so a cancelled Order gives it back too. */
+  release(): Promise<void>;
 }
 
 export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, show: (reason: string | undefined) => void): OrderSlot {
@@ -38,13 +37,10 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
         tellParent(undefined);
       }
     },
-    release() {
+    async release() {
       if (!requested) return;
-      const { workflowId, runId } = workflowInfo();
-      // Not cancellable: a cancelled Order must still give its slot (or its queue place) back.
-      void CancellationScope.nonCancellable(() =>
-        getExternalWorkflowHandle(orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name)).signal(releaseOrderSlot, { workflowId, runId }),
-      ).catch(() => undefined);
+      // If this fails for good, the gate's check finds the closed run and frees the slot.
+      await CancellationScope.nonCancellable(() => gate.giveBackOrderSlot(issuer)).catch(() => undefined);
     },
   };
 }

@@ -119,7 +119,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     if (!object.status.failureTime) fail(rootMessage(err), err);
     throw err;
   } finally {
-    slot?.release();
+    await slot?.release();
   }
 }
 
