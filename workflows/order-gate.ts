@@ -37,6 +37,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   let state: OrderGateState = input.state ?? { limit: DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders, holders: [], queue: [] };
   let changed = true;
   let sending = 0;
+  let nextCheck = Date.now() + leakCheckMs;
   const newlyQueued: SlotHolder[] = [];
   const publish = objectPublisher<OrderGateObject>();
 
@@ -88,9 +89,13 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
       if (!changed) return continueAsNewPublished<typeof orderGateWorkflow>({ ...input, leakCheckMs, idleMs, state });
       continue;
     }
-    if (await condition(() => changed, leakCheckMs)) continue;
-    const closed = await lookup.findClosedRuns(state.holders);
-    state = dropClosed(state, closed);
+    // On a schedule, not after a quiet spell: in a storm the gate is never quiet for long.
+    if (Date.now() >= nextCheck) {
+      nextCheck = Date.now() + leakCheckMs;
+      state = dropClosed(state, await lookup.findClosedRuns(state.holders));
+      continue;
+    }
+    await condition(() => changed, nextCheck - Date.now());
   }
 }
 

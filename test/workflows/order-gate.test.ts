@@ -90,7 +90,7 @@ test('slots are granted first come first served, never more than the limit at on
   await gateSays(0, 0);
 });
 
-test('a holder terminated without giving its slot back loses it at the next check; the next Order goes ahead', async (t) => {
+test('a holder terminated without giving its slot back loses it at the next check; the next Order goes ahead', { timeout: 60_000 }, async (t) => {
   // A short check period on the clock as it runs: the test server does not skip time while an
   // activity runs, and holding the first Order needs one running.
   const worker = await gateWorker(t, 1, 2_000);
@@ -103,8 +103,19 @@ test('a holder terminated without giving its slot back loses it at the next chec
   await first.terminate('operator gave up on it');
   // Its challenge lives on (the test server applies no parent close policy on terminate): let it end.
   selfCheck.release();
-  await second.result();
-  assert.deepEqual(created(worker.fakes), ['leak-1', 'leak-2']);
+  // Keep the gate busy (an Order queues and is cancelled every 0.5 s, shorter than the check
+  // period), as in a storm: the check must run on its schedule, not after a quiet spell.
+  let done = false;
+  const noise = (async () => {
+    for (let i = 0; !done; i++) {
+      const extra = await startOrder(worker, `leak-noise-${i}`);
+      await extra.cancel();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  await second.result().finally(() => void (done = true));
+  await noise;
+  assert.deepEqual(created(worker.fakes).slice(0, 2), ['leak-1', 'leak-2']);
   assert.ok(worker.fakes.calls('findClosedRuns').some(([runs]) => runs.some((r) => r.workflowId === first.workflowId)), 'found by the check');
   await gateSays(0, 0);
 });
