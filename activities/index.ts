@@ -12,6 +12,8 @@ import { AcmeSessions } from './acme-session.ts';
 import { certificateSecretActivities } from './certificate-secret.ts';
 import { http01Activities } from './http01.ts';
 import { issuerLookupActivities } from './issuer-lookup.ts';
+import { orderGateActivities } from './order-gate.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
 
 export interface ActivityDeps {
   secrets: SecretStore;
@@ -22,6 +24,8 @@ export interface ActivityDeps {
   selfCheck: { nameservers: string[]; port: number };
   /** Outbound policy, DNS and deadline for every ACME request. */
   outbound: OutboundOptions;
+  /** Per-Issuer order limits (ISSUER_MAX_CONCURRENT_ORDERS); defaults when absent. */
+  orderGate?: OrderGateOptions;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -34,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...http01Activities(deps.http01, sessions, deps.selfCheck),
     ...certificateSecretActivities(deps.secrets, deps.nextKeys),
     ...issuerLookupActivities(deps.client, deps.clusterResourceNamespace),
+    ...orderGateActivities(deps.client, () => deps.orderGate ?? DEFAULT_ORDER_GATE_OPTIONS),
   };
 }
 

@@ -31,3 +31,14 @@ for (const [value, want] of secretWatch) {
 test('SECRET_WATCH: anything else is refused, naming the variable', () => {
   assert.throws(() => loadConfig({ SECRET_WATCH: 'off' }), /SECRET_WATCH/);
 });
+
+test('ISSUER_MAX_CONCURRENT_ORDERS and ORDER_GATE_CHECK_PERIOD: 100 and 1m by default, settable', () => {
+  assert.deepEqual(loadConfig({}).orderGate, { maxConcurrentOrders: 100, leakCheckMs: 60_000 });
+  assert.deepEqual(loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: '5', ORDER_GATE_CHECK_PERIOD: '30s' }).orderGate, { maxConcurrentOrders: 5, leakCheckMs: 30_000 });
+});
+
+for (const bad of ['0', '-3', '2.5', 'many']) {
+  test(`ISSUER_MAX_CONCURRENT_ORDERS: "${bad}" is refused, naming the variable`, () => {
+    assert.throws(() => loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: bad }), /ISSUER_MAX_CONCURRENT_ORDERS: /);
+  });
+}

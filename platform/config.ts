@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
 import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 import { storeConfig, type StoreConfig } from './store-config.ts';
 
@@ -108,6 +109,10 @@ const schema = z.object({
   SECRET_ENCRYPTION_KEY: z.string().optional(),
   SECRET_ENCRYPTION_KEY_FILE: z.string().optional(),
   SECRET_ENCRYPTION_OLD_KEYS: z.string().optional(),
+  // Renewal storms: at most this many ACME orders per Issuer / ClusterIssuer at once, on every
+  // worker together (workflows/order-gate.ts), and how often the gate looks for lost slots.
+  ISSUER_MAX_CONCURRENT_ORDERS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders),
+  ORDER_GATE_CHECK_PERIOD: goDuration(DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs),
 });
 
 export interface ApiSafetyConfig {
@@ -188,6 +193,7 @@ export type Config = {
   worker: WorkerTuning;
   outbound: OutboundOptions;
   stores: StoreConfig;
+  orderGate: OrderGateOptions;
 };
 
 /** How the API and the worker reach ACME servers (and which ones they refuse). */
@@ -254,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nameservers: commaList(e.ACME_NAMESERVERS),
     },
     stores: storeConfig(e),
+    orderGate: { maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS, leakCheckMs: e.ORDER_GATE_CHECK_PERIOD },
   };
 }
 

@@ -8,6 +8,7 @@ import {
   challengeName,
   challengeWorkflowId,
   issuerWorkflowId,
+  orderGateWorkflowId,
   orderName,
   orderWorkflowId,
 } from './ids.ts';
@@ -20,6 +21,8 @@ const ids: Array<[string, string, string]> = [
   ['certificaterequest', certificateRequestWorkflowId('team-a', certificateRequestName('web', 3)), 'certificaterequest/team-a/web-3'],
   ['order', orderWorkflowId('team-a', 'web-3-abc'), 'order/team-a/web-3-abc'],
   ['challenge', challengeWorkflowId('team-a', 'web-3-abc-def'), 'challenge/team-a/web-3-abc-def'],
+  ['order gate of an Issuer', orderGateWorkflowId('Issuer', 'team-a', 'le'), 'order-gate/issuer/team-a/le'],
+  ['order gate of a ClusterIssuer ignores the namespace', orderGateWorkflowId('ClusterIssuer', 'team-a', 'le'), 'order-gate/clusterissuer/le'],
 ];
 for (const [name, actual, expected] of ids) {
   test(`workflow id: ${name} = ${expected}`, () => {

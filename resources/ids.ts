@@ -25,3 +25,7 @@ export const challengeWorkflowId = (namespace: string, name: string): string => 
 
 /** Kinds as stored in the CertManagerKind search attribute and used by list endpoints. */
 export type ResourceKind = 'Issuer' | 'ClusterIssuer' | 'Certificate' | 'CertificateRequest' | 'Order' | 'Challenge';
+
+/** The gate that limits an Issuer's concurrent ACME orders: one per Issuer or ClusterIssuer. */
+export const orderGateWorkflowId = (kind: IssuerKind, namespace: string, name: string): string =>
+  `order-gate/${issuerWorkflowId(kind, namespace, name)}`;

@@ -9,6 +9,7 @@ import type {
   OrderObject,
 } from './objects.ts';
 import type { CertificateManifest, IssuerManifest } from './types.ts';
+import type { SlotHolder, SlotRequest } from './order-gate.ts';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -44,3 +45,17 @@ export const WORKFLOW_TYPES = {
   issuer: 'issuerWorkflow',
   certificate: 'certificateWorkflow',
 } as const;
+
+/** Order -> its Issuer's order gate (sent by an activity with signalWithStart): a slot, please. */
+export const requestOrderSlot = defineSignal<[SlotRequest]>('requestOrderSlot');
+/** Order -> gate: the slot is free again (or: no longer waiting). */
+export const releaseOrderSlot = defineSignal<[SlotHolder]>('releaseOrderSlot');
+/** Gate -> Order: go ahead. */
+export const orderSlotGranted = defineSignal('orderSlotGranted');
+/** Gate -> Order: queued behind others; how busy the issuer is right now. */
+export const orderSlotQueued = defineSignal<[{ inUse: number; limit: number }]>('orderSlotQueued');
+/**
+ * Order -> CertificateRequest -> Certificate: the order waits for a slot (`message`), or no longer
+ * does (no message), so each shows it in its status.
+ */
+export const orderSlotWaiting = defineSignal<[{ message?: string }]>('orderSlotWaiting');

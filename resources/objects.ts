@@ -112,3 +112,15 @@ export interface ChallengeObject {
   };
   status: { processing: boolean; presented: boolean; reason: string; state?: AcmeState };
 }
+
+/** What an Issuer's order gate publishes in its memo (workflows/order-gate.ts). */
+export interface OrderGateObject {
+  kind: 'OrderGate';
+  /** "Issuer team-a/pebble" or "ClusterIssuer letsencrypt". */
+  issuer: string;
+  limit: number;
+  /** Orders holding a slot now. */
+  inUse: number;
+  /** Orders queued for a slot. */
+  waiting: number;
+}

@@ -40,6 +40,7 @@ export async function runWorker(config: Config, address: string, stores: Stores,
     clusterResourceNamespace: config.clusterResourceNamespace,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
     outbound: config.outbound,
+    orderGate: config.orderGate,
   });
   const worker = await Worker.create({
     connection,

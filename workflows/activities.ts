@@ -72,3 +72,13 @@ export const selfCheck = proxyActivities<Activities>({
   scheduleToCloseTimeout: '10m',
   retry: { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '10s' },
 });
+
+/**
+ * Asking the Issuer's order gate for a slot: one signalWithStart, local so that an uncontended
+ * order pays no activity task round trip for it.
+ */
+export const gate = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  localRetryThreshold: '2s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
+});

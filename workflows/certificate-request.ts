@@ -1,6 +1,6 @@
 // CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
 // (ACME: an Order child) and return the PEM chain.
-import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { Annotation } from '../resources/annotations.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
@@ -9,7 +9,7 @@ import { ConditionType } from '../resources/condition-types.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
 import { orderLabels } from '../resources/owner-labels.ts';
-import { getCertificateRequest } from '../resources/messages.ts';
+import { getCertificateRequest, orderSlotWaiting } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
@@ -62,12 +62,21 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     publish(cr);
   };
 
+  const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
+  const pending = `Waiting on certificate issuance from order ${namespace}/${order}`;
+  // The order waits for a free order slot of the issuer: shown here, and passed on to the Certificate.
+  setHandler(orderSlotWaiting, ({ message }) => {
+    if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
+    mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
+    const parent = workflowInfo().parent;
+    if (parent) void getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(orderSlotWaiting, { message }).catch(() => undefined);
+  });
+
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
   mark(ConditionType.Approved, 'True', Reason.Approved, 'Certificate request has been approved by cert-manager.io');
   try {
     const { issuer } = input;
-    const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
-    mark(ConditionType.Ready, 'False', Reason.Pending, `Waiting on certificate issuance from order ${namespace}/${order}`);
+    mark(ConditionType.Ready, 'False', Reason.Pending, pending);
     const chainPem = await executeChild(orderWorkflow, {
       workflowId: orderWorkflowId(namespace, order),
       args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],

@@ -156,7 +156,17 @@ export class CertificateStatusBook {
 
   issuing(reason: IssueReason, requestName: string, now = new Date()): void {
     this.status.currentRequest = requestName;
+    this.issuingReason = reason;
     this.condition(ConditionType.Issuing, 'True', reason.reason, reason.message, now);
+  }
+
+  private issuingReason?: IssueReason;
+
+  /** The request's order waits for a free order slot of its issuer (`waiting`), or no longer does. */
+  orderSlotWaiting(waiting: string | undefined, now = new Date()): void {
+    const reason = this.issuingReason;
+    if (!reason || !this.requestInFlight()) return;
+    this.condition(ConditionType.Issuing, 'True', reason.reason, waiting ? `${reason.message}. ${waiting}` : reason.message, now);
   }
 
   issued(revision: number, stored: StoredCertificate, now = new Date()): void {

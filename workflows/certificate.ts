@@ -27,7 +27,7 @@ import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
-import { applyCertificate, deleteCertificate, getCertificate, renewCertificate, secretChanged } from '../resources/messages.ts';
+import { applyCertificate, deleteCertificate, getCertificate, orderSlotWaiting, renewCertificate, secretChanged } from '../resources/messages.ts';
 import { jitteredResyncMs } from '../resources/resync.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
@@ -95,6 +95,10 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   // Mid-issuance it changes nothing: the issuance writes the Secret and looks again after.
   let secretTouched = false;
   setHandler(secretChanged, () => void (secretTouched = true));
+  setHandler(orderSlotWaiting, ({ message }) => {
+    book.orderSlotWaiting(message);
+    if (book.object) publish(book);
+  });
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;

@@ -4,3 +4,4 @@ export { certificateWorkflow } from './certificate.ts';
 export { certificateRequestWorkflow } from './certificate-request.ts';
 export { orderWorkflow } from './order.ts';
 export { challengeWorkflow } from './challenge.ts';
+export { orderGateWorkflow } from './order-gate.ts';

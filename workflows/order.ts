@@ -1,6 +1,6 @@
 // Order: one ACME order. Create it, run one Challenge child per pending authorization, then
 // finalize with the CSR and download the chain. Once created an order never changes.
-import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../resources/acme-order-state.ts';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
@@ -12,6 +12,7 @@ import { getOrder } from '../resources/messages.ts';
 import type { OrderObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { acme } from './activities.ts';
+import { orderSlot } from './order-slot.ts';
 import { challengeWorkflow } from './challenge.ts';
 import { rootMessage } from './failure.ts';
 import { pollUntil } from './poll.ts';
@@ -66,7 +67,14 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     return o;
   };
 
+  // Runs started before the gate existed replay without it.
+  const slot = patched('order-slot-gate') ? orderSlot(input, (reason) => {
+    object.status.reason = reason;
+    publish(object);
+  }) : undefined;
+
   try {
+    await slot?.acquire();
     const identifiers = [
       ...input.dnsNames.map((value) => ({ type: 'dns' as const, value })),
       ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
@@ -110,6 +118,8 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     }
     if (!object.status.failureTime) fail(rootMessage(err), err);
     throw err;
+  } finally {
+    await slot?.release();
   }
 }
 

@@ -6,6 +6,10 @@ import { Context } from '@temporalio/activity';
 import type { Activities } from '../../activities/index.ts';
 import type { AcmeIssuerContext } from '../../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../../resources/acme-order-state.ts';
+import type { Client } from '@temporalio/client';
+import { orderGateActivities } from '../../activities/order-gate.ts';
+import { orderGateWorkflowId } from '../../resources/ids.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../../resources/order-gate-options.ts';
 import { parseGoDuration } from '../../resources/duration.ts';
 import { issuedRequest } from '../../resources/issued-request.ts';
 import type { SecretSummary } from '../../resources/secret-summary.ts';
@@ -54,8 +58,22 @@ export class FakeActivities {
   private readonly overrides = new Map<ActivityName, (...args: never[]) => unknown>();
   private readonly orders = new Map<string, FakeOrder>();
 
-  /** `now` is the Temporal server's clock, which time skipping moves ahead of the wall clock. */
-  constructor(private readonly now: () => Promise<number>) {}
+  /** The order gate's limits as the worker's configuration would give them; tests may change them. */
+  orderGate: OrderGateOptions = { ...DEFAULT_ORDER_GATE_OPTIONS };
+
+  /**
+   * `now` is the Temporal server's clock, which time skipping moves ahead of the wall clock. The
+   * order gate activities are the real ones (they only talk to Temporal), on `client`.
+   */
+  constructor(
+    private readonly now: () => Promise<number>,
+    private readonly client?: () => Client,
+  ) {}
+
+  /** The order gates this worker's Orders asked for a slot: they outlive the Orders. */
+  orderGates(): string[] {
+    return [...new Set(this.calls('requestOrderSlot').map(([i]) => orderGateWorkflowId(i.kind, i.namespace, i.name)))];
+  }
 
   calls<K extends ActivityName>(name: K): ActivityArgs<K>[] {
     return this.log.filter((c) => c.name === name).map((c) => c.args as ActivityArgs<K>);
@@ -162,7 +180,11 @@ export class FakeActivities {
     };
     const view = ({ authz: _, ...o }: FakeOrder): AcmeOrderState => structuredClone(o);
     const authzByUrl = (url: string) => [...this.orders.values()].flatMap((o) => o.authz).find((a) => a.url === url);
+    const noClient = () => {
+      throw new Error('FakeActivities was built without a client: the order gate needs one');
+    };
     return {
+      ...orderGateActivities(this.client ?? noClient, () => this.orderGate),
       resolveIssuer: async () => ({ found: true, ready: true, message: 'The ACME account was registered with the ACME server', context: FAKE_ISSUER }),
       registerAcmeAccount: async () => ({ accountUrl: FAKE_ISSUER.accountUrl!, lastRegisteredEmail: 'ops@example.com', keyThumbprint: 'fake-thumbprint' }),
       verifyAcmeAccount: async () => ({ valid: true, keyThumbprint: 'fake-thumbprint' }),

@@ -56,7 +56,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
 
   async function startWorker(): Promise<WorkerUnderTest> {
     const taskQueue = `wf-test-${randomBytes(4).toString('hex')}`;
-    const fakes = new FakeActivities(() => env.currentTimeMs());
+    const fakes = new FakeActivities(() => env.currentTimeMs(), () => env.client);
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -77,7 +77,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         fakes.releaseAll();
         // A workflow task left for a stopped worker would hold the test server's clock still
         // for the next test, whose skips would then take real time.
-        for (const id of w.roots) await terminateTree(env.client, id);
+        for (const id of [...w.roots, ...fakes.orderGates()]) await terminateTree(env.client, id);
         worker.shutdown();
         await running;
       },

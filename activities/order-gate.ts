@@ -1,0 +1,68 @@
+// The Order's side of its Issuer's order gate. A workflow cannot start another workflow that may
+// already run (children cannot USE_EXISTING), so asking for a slot is an activity: signalWithStart
+// starts the gate on demand and queues the request in one call. The gate answers with a signal.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { orderGateWorkflowId } from '../resources/ids.ts';
+import { releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import type { OrderGateOptions } from '../resources/order-gate-options.ts';
+import { gatedIssuerLabel, type GatedIssuer, type SlotHolder } from '../resources/order-gate.ts';
+
+/** The Order run that called: the gate grants and frees slots per run. */
+function callingRun(): SlotHolder {
+  const run = Context.current().info.workflowExecution;
+  if (!run) throw new Error('order slots are asked for by Order workflows only');
+  return { workflowId: run.workflowId, runId: run.runId };
+}
+
+export function orderGateActivities(client: () => Client, options: () => OrderGateOptions) {
+  return {
+    /** Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once). */
+    async requestOrderSlot(issuer: GatedIssuer): Promise<void> {
+      const { taskQueue } = Context.current().info;
+      const { maxConcurrentOrders, leakCheckMs } = options();
+      await client().workflow.signalWithStart('orderGateWorkflow', {
+        workflowId: orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name),
+        taskQueue,
+        args: [{ issuer: gatedIssuerLabel(issuer), leakCheckMs }],
+        signal: requestOrderSlot,
+        signalArgs: [{ ...callingRun(), limit: maxConcurrentOrders }],
+        staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
+      });
+    },
+
+    /**
+     * Gives the calling Order run's slot (or queue place) back. An activity rather than a signal
+     * command: the Order completes in the same task, without waiting for the signal's outcome.
+     * A gate that is gone (terminated by hand) holds nothing to give back.
+     */
+    async giveBackOrderSlot(issuer: GatedIssuer): Promise<void> {
+      try {
+        await client().workflow.getHandle(orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name)).signal(releaseOrderSlot, callingRun());
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+
+    /** The runs among `runs` that are no longer running: their slots are free whatever they said. */
+    async findClosedRuns(runs: SlotHolder[]): Promise<SlotHolder[]> {
+      const closed: SlotHolder[] = [];
+      // A few describes at a time: the check must not crowd out the service's own calls.
+      for (let i = 0; i < runs.length; i += 10) {
+        await Promise.all(
+          runs.slice(i, i + 10).map(async (run) => {
+            try {
+              const { status } = await client().workflow.getHandle(run.workflowId, run.runId).describe();
+              if (status.name !== 'RUNNING') closed.push(run);
+            } catch (err) {
+              if (err instanceof WorkflowNotFoundError) closed.push(run);
+              else throw err;
+            }
+          }),
+        );
+        Context.current().heartbeat(i);
+      }
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// Limits on an Issuer's ACME orders, from the service's configuration. The worker's activity
+// hands them to the Issuer's order gate with every request, so a changed setting takes effect
+// with the next order, without touching any Certificate's history.
+export interface OrderGateOptions {
+  /** At most this many ACME orders per Issuer / ClusterIssuer in flight at once. */
+  maxConcurrentOrders: number;
+  /** While slots are held, the gate checks this often whether a holder closed without giving its slot back. */
+  leakCheckMs: number;
+}
+
+export const DEFAULT_ORDER_GATE_OPTIONS: OrderGateOptions = {
+  // Let's Encrypt allows 300 new orders per account per 3 hours; 100 in flight keeps a storm
+  // well inside that while letting Pebble benches run at full speed.
+  maxConcurrentOrders: 100,
+  leakCheckMs: 60_000,
+};

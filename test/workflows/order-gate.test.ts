@@ -1,0 +1,165 @@
+// An Issuer's order gate: at most ISSUER_MAX_CONCURRENT_ORDERS ACME orders in flight, granted first
+// come first served, and no slot lost to an Order that ended without giving it back.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { orderGateWorkflowId, orderWorkflowId } from '../../resources/ids.ts';
+import { OBJECT_MEMO } from '../../resources/memo.ts';
+import type { CertificateObject, CertificateRequestObject, OrderGateObject, OrderObject } from '../../resources/objects.ts';
+import { CertificateDriver, eventually, isReady, NAMESPACE, statusOf } from '../support/certificate-driver.ts';
+import { FAKE_ISSUER, type FakeActivities, type Gate } from '../support/fake-activities.ts';
+import { startWorkflowTestEnv, type WorkerUnderTest, type WorkflowTestEnv } from '../support/time-skipping.ts';
+import type { orderWorkflow } from '../../workflows/order.ts';
+
+let env: WorkflowTestEnv;
+before(async () => (env = await startWorkflowTestEnv()));
+after(async () => env?.teardown());
+
+const GATE = orderGateWorkflowId('Issuer', NAMESPACE, FAKE_ISSUER.issuerName);
+const WAITING = (inUse: number, limit: number) => `Waiting for a free order slot of Issuer ${NAMESPACE}/fake-ca: ${inUse} of ${limit} in use`;
+
+async function gateWorker(t: { after(fn: () => Promise<void>): void }, limit: number, leakCheckMs = 60_000): Promise<WorkerUnderTest> {
+  const worker = await env.startWorker();
+  t.after(() => worker.stop());
+  worker.fakes.orderGate = { maxConcurrentOrders: limit, leakCheckMs };
+  return worker;
+}
+
+const dnsName = (n: string) => `${n}.example.com`;
+
+/** Starts Order `n` and waits until its request is at the gate, so arrival order is known. */
+async function startOrder(worker: WorkerUnderTest, n: string): Promise<WorkflowHandle<typeof orderWorkflow>> {
+  const asked = worker.fakes.calls('requestOrderSlot').length;
+  const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+    workflowId: orderWorkflowId(NAMESPACE, n),
+    taskQueue: worker.taskQueue,
+    args: [{ namespace: NAMESPACE, name: n, requestName: n, issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' }, issuer: FAKE_ISSUER, dnsNames: [dnsName(n)], ipAddresses: [], csrPem: `csr of ${n}`, labels: {} }],
+  });
+  worker.roots.add(handle.workflowId);
+  await eventually(`${n} to ask for a slot`, () => worker.fakes.calls('requestOrderSlot').length > asked && worker.fakes.results('requestOrderSlot').length > asked);
+  return handle;
+}
+
+/** The names whose ACME order was created, in order. */
+const created = (fakes: FakeActivities) => fakes.calls('createAcmeOrder').map(([, ids]) => ids[0]!.value.split('.')[0]!);
+
+async function published<T>(workflowId: string): Promise<T | undefined> {
+  const { memo } = await env.client.workflow.getHandle(workflowId).describe();
+  return memo?.[OBJECT_MEMO] as T | undefined;
+}
+
+const gateSays = async (inUse: number, waiting: number) =>
+  eventually(`the gate to publish ${inUse} in use, ${waiting} waiting`, async () => {
+    const g = await published<OrderGateObject>(GATE).catch(() => undefined);
+    return g?.inUse === inUse && g.waiting === waiting;
+  });
+
+function holdCreates(fakes: FakeActivities, names: string[]): Map<string, Gate<'createAcmeOrder'>> {
+  return new Map(names.map((n) => [n, fakes.hold('createAcmeOrder', (_c, ids) => ids[0]!.value === dnsName(n))]));
+}
+
+test('slots are granted first come first served, never more than the limit at once', async (t) => {
+  const worker = await gateWorker(t, 2);
+  const names = ['fifo-1', 'fifo-2', 'fifo-3', 'fifo-4', 'fifo-5'];
+  const holds = holdCreates(worker.fakes, names);
+  const orders = new Map<string, WorkflowHandle<typeof orderWorkflow>>();
+  for (const n of names) orders.set(n, await startOrder(worker, n));
+
+  await gateSays(2, 3);
+  assert.deepEqual(created(worker.fakes), ['fifo-1', 'fifo-2']);
+  const waiting = await published<OrderObject>(orders.get('fifo-3')!.workflowId);
+  assert.equal(waiting?.status.reason, WAITING(2, 2));
+  assert.equal(waiting?.status.url, undefined, 'no ACME order while waiting');
+
+  // Each finished order lets exactly the next in line in.
+  holds.get('fifo-2')!.release();
+  await orders.get('fifo-2')!.result();
+  await eventually('fifo-3 to create its order', () => created(worker.fakes).length === 3);
+  await gateSays(2, 2);
+  assert.deepEqual(created(worker.fakes), ['fifo-1', 'fifo-2', 'fifo-3']);
+  // Published when the task that runs the (held) createAcmeOrder heartbeats: seconds later.
+  await eventually('the waiting note to be gone once granted', async () => (await published<OrderObject>(orders.get('fifo-3')!.workflowId))?.status.reason === undefined);
+
+  holds.get('fifo-1')!.release();
+  holds.get('fifo-3')!.release();
+  await Promise.all([orders.get('fifo-1')!.result(), orders.get('fifo-3')!.result()]);
+  for (const n of ['fifo-4', 'fifo-5']) holds.get(n)!.release();
+  await Promise.all([orders.get('fifo-4')!.result(), orders.get('fifo-5')!.result()]);
+  assert.deepEqual(created(worker.fakes), names);
+  await gateSays(0, 0);
+});
+
+test('a holder terminated without giving its slot back loses it at the next check; the next Order goes ahead', { timeout: 60_000 }, async (t) => {
+  // A short check period on the clock as it runs: the test server does not skip time while an
+  // activity runs, and holding the first Order needs one running.
+  const worker = await gateWorker(t, 1, 2_000);
+  const selfCheck = worker.fakes.hold('selfCheckHttp01');
+  const first = await startOrder(worker, 'leak-1');
+  await selfCheck.entered;
+  const second = await startOrder(worker, 'leak-2');
+  await gateSays(1, 1);
+
+  await first.terminate('operator gave up on it');
+  // Its challenge lives on (the test server applies no parent close policy on terminate): let it end.
+  selfCheck.release();
+  // Keep the gate busy (an Order queues and is cancelled every 0.5 s, shorter than the check
+  // period), as in a storm: the check must run on its schedule, not after a quiet spell.
+  let done = false;
+  const noise = (async () => {
+    for (let i = 0; !done; i++) {
+      const extra = await startOrder(worker, `leak-noise-${i}`);
+      await extra.cancel();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  await second.result().finally(() => void (done = true));
+  await noise;
+  assert.deepEqual(created(worker.fakes).slice(0, 2), ['leak-1', 'leak-2']);
+  assert.ok(worker.fakes.calls('findClosedRuns').some(([runs]) => runs.some((r) => r.workflowId === first.workflowId)), 'found by the check');
+  await gateSays(0, 0);
+});
+
+test('an Order cancelled while waiting leaves the queue; one cancelled while holding gives its slot back', async (t) => {
+  const worker = await gateWorker(t, 1);
+  const holds = holdCreates(worker.fakes, ['cancel-1', 'cancel-3']);
+  const first = await startOrder(worker, 'cancel-1');
+  await holds.get('cancel-1')!.entered;
+  const second = await startOrder(worker, 'cancel-2');
+  const third = await startOrder(worker, 'cancel-3');
+  await gateSays(1, 2);
+
+  await second.cancel();
+  await assert.rejects(second.result(), (err) => err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure);
+  await gateSays(1, 1);
+  await first.cancel();
+  await assert.rejects(first.result(), (err) => err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure);
+  // No time skipped: the slot came back by signal, not by the leak check.
+  await holds.get('cancel-3')!.entered;
+  holds.get('cancel-3')!.release();
+  await third.result();
+  assert.deepEqual(created(worker.fakes), ['cancel-1', 'cancel-3']);
+  assert.equal(await statusOf(env.client, GATE), 'RUNNING');
+  await gateSays(0, 0);
+});
+
+test('a Certificate whose order waits for a slot says so in its Issuing condition, and so does its CertificateRequest', async (t) => {
+  const worker = await gateWorker(t, 1);
+  const [a, b] = ['slot-a', 'slot-b'].map((n) => new CertificateDriver(env.client, worker.taskQueue, n));
+  for (const c of [a!, b!]) worker.roots.add(c.handle.workflowId);
+  const hold = worker.fakes.hold('createAcmeOrder', (_c, ids) => ids[0]!.value === 'slot-a.example.com');
+  await a!.apply();
+  await hold.entered;
+  await b!.apply();
+
+  const issuing = (o: CertificateObject) => o.status.conditions.find((c) => c.type === 'Issuing');
+  const waiting = await b!.until('slot-b to show that it waits', (o) => issuing(o)?.message.endsWith(WAITING(1, 1)) === true);
+  assert.equal(issuing(waiting)?.status, 'True');
+  const request = await published<CertificateRequestObject>(b!.requestId(1));
+  assert.match(request?.status.conditions.find((c) => c.type === 'Ready')?.message ?? '', new RegExp(`${WAITING(1, 1)}$`));
+
+  hold.release();
+  await a!.until('slot-a Ready', isReady);
+  await b!.until('slot-b Ready', isReady);
+  assert.deepEqual(created(worker.fakes), ['slot-a', 'slot-b']);
+});

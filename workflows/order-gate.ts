@@ -1,0 +1,104 @@
+// Order gate: at most `limit` ACME orders of one Issuer (or ClusterIssuer) in flight, across every
+// worker on every host. Orders queue with a signal (activities/order-gate.ts starts the gate on
+// demand), are granted first come first served by a signal back, and give the slot back with a
+// signal. A slot is never lost: a grant to a run that has closed fails and frees it, and while
+// slots are held the gate checks every `leakCheckMs` whether a holder closed without giving it
+// back (terminated, timed out). The gate ends once idle and is started again by the next order.
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+  type SignalDefinition,
+} from '@temporalio/workflow';
+import { admit, dropClosed, enqueue, release, type OrderGateState, type SlotHolder } from '../resources/order-gate.ts';
+import type { OrderGateObject } from '../resources/objects.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
+import { orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import { lookup } from './activities.ts';
+import { continueAsNewPublished, objectPublisher } from './publish.ts';
+
+export interface OrderGateInput {
+  /** "Issuer team-a/pebble", as shown to waiting orders. */
+  issuer: string;
+  leakCheckMs?: number;
+  /** How long the gate stays up with nothing held or queued. */
+  idleMs?: number;
+  /** Carried across continue-as-new. */
+  state?: OrderGateState;
+}
+
+const IDLE_MS = 10 * 60_000;
+
+export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
+  const leakCheckMs = input.leakCheckMs ?? DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs;
+  const idleMs = input.idleMs ?? IDLE_MS;
+  let state: OrderGateState = input.state ?? { limit: DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders, holders: [], queue: [] };
+  let changed = true;
+  let sending = 0;
+  let nextCheck = Date.now() + leakCheckMs;
+  const newlyQueued: SlotHolder[] = [];
+  const publish = objectPublisher<OrderGateObject>();
+
+  setHandler(requestOrderSlot, (request) => {
+    const before = state.queue.length;
+    state = enqueue(state, request);
+    if (state.queue.length > before) newlyQueued.push(state.queue.at(-1)!);
+    changed = true;
+  });
+  setHandler(releaseOrderSlot, (run) => {
+    state = release(state, run);
+    changed = true;
+  });
+
+  // A signal to a run that has closed fails: whatever it held or waited for is free again.
+  const send = <A extends unknown[]>(run: SlotHolder, signal: SignalDefinition<A>, ...args: A) => {
+    sending++;
+    getExternalWorkflowHandle(run.workflowId, run.runId)
+      .signal(signal, ...args)
+      .catch(() => {
+        state = release(state, run);
+        changed = true;
+      })
+      .finally(() => void sending--);
+  };
+
+  for (;;) {
+    changed = false;
+    const admitted = admit(state);
+    state = admitted.state;
+    for (const run of admitted.granted) send(run, orderSlotGranted);
+    // Told once, when they join the queue: a notice per waiter per change would be quadratic.
+    for (const run of newlyQueued.splice(0)) {
+      if (state.queue.some((q) => q.workflowId === run.workflowId && q.runId === run.runId)) send(run, orderSlotQueued, { inUse: state.holders.length, limit: state.limit });
+    }
+    publish(gateObject(input.issuer, state));
+
+    if (state.holders.length === 0 && state.queue.length === 0) {
+      if (await condition(() => changed, idleMs)) continue;
+      await condition(() => changed || (sending === 0 && allHandlersFinished()));
+      // A request arriving now lands in a new workflow task, which makes the server refuse this
+      // completion and run the loop again: nothing queued is dropped.
+      if (!changed) return;
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      // A grant in flight that fails frees a slot: wait for its outcome before carrying state over.
+      await condition(() => changed || (sending === 0 && allHandlersFinished()));
+      if (!changed) return continueAsNewPublished<typeof orderGateWorkflow>({ ...input, leakCheckMs, idleMs, state });
+      continue;
+    }
+    // On a schedule, not after a quiet spell: in a storm the gate is never quiet for long.
+    if (Date.now() >= nextCheck) {
+      nextCheck = Date.now() + leakCheckMs;
+      state = dropClosed(state, await lookup.findClosedRuns(state.holders));
+      continue;
+    }
+    await condition(() => changed, nextCheck - Date.now());
+  }
+}
+
+function gateObject(issuer: string, state: OrderGateState): OrderGateObject {
+  return { kind: 'OrderGate', issuer, limit: state.limit, inUse: state.holders.length, waiting: state.queue.length };
+}

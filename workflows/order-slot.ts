@@ -1,0 +1,54 @@
+// An Order's slot at its Issuer's order gate (workflows/order-gate.ts): asked for before the ACME
+// order is created, given back however the Order ends. While it waits, the Order, its
+// CertificateRequest and its Certificate say so.
+import { CancellationScope, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { orderSlotGranted, orderSlotQueued, orderSlotWaiting } from '../resources/messages.ts';
+import { gatedIssuerLabel, waitingMessage, type GatedIssuer } from '../resources/order-gate.ts';
+import type { IssuerRef } from '../resources/types.ts';
+import { gate } from './activities.ts';
+
+export interface OrderSlot {
+  acquire(): Promise<void>;
+  /** Gives the slot (or the queue place) back; not cancellable, so a cancelled Order gives it back too. */
+  release(): Promise<void>;
+}
+
+export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, show: (reason: string | undefined) => void): OrderSlot {
+  const issuer: GatedIssuer = { kind: order.issuerRef.kind === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer', namespace: order.namespace, name: order.issuerRef.name };
+  let granted = false;
+  let waited = false;
+  let requested = false;
+  // Registered before the first await: the gate may answer before the activity's result is in.
+  setHandler(orderSlotGranted, () => void (granted = true));
+  setHandler(orderSlotQueued, ({ inUse, limit }) => {
+    if (granted) return;
+    waited = true;
+    const message = waitingMessage(gatedIssuerLabel(issuer), inUse, limit);
+    show(message);
+    tellParent(message);
+  });
+  return {
+    async acquire() {
+      requested = true;
+      await gate.requestOrderSlot(issuer);
+      await condition(() => granted);
+      if (waited) {
+        show(undefined);
+        tellParent(undefined);
+      }
+    },
+    async release() {
+      if (!requested) return;
+      // If this fails for good, the gate's check finds the closed run and frees the slot.
+      await CancellationScope.nonCancellable(() => gate.giveBackOrderSlot(issuer)).catch(() => undefined);
+    },
+  };
+}
+
+function tellParent(message: string | undefined): void {
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  void getExternalWorkflowHandle(parent.workflowId, parent.runId)
+    .signal(orderSlotWaiting, { message })
+    .catch(() => undefined);
+}
