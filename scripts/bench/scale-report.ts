@@ -41,7 +41,7 @@ export function printScaleReport(r: ScaleResults): void {
     [`  during the storm p50 / p90 / max`, `${sr.storm.p50} / ${sr.storm.p90} / ${sr.storm.max} ms (±${sr.storm.resolutionMs})`, '-'],
   ];
   console.log('');
-  for (const [a, b, c] of rows) console.log(`${a.padEnd(58)} ${b.padEnd(34)} ${c}`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(62)} ${b.padEnd(34)} ${c}`);
   console.log('');
   console.log(`machine: node ${r.machine.node}, ${r.machine.cpus} CPUs, ${r.machine.cpuModel} (${r.machine.platform}), 1-min load average at start ${r.machine.loadAvg1mAtStart}`);
   console.log(
