@@ -77,7 +77,10 @@ async function run(): Promise<ScaleResults> {
   samplers.push(workerRss, apiRss);
   log(`worker pid ${procs.worker}, API pid ${procs.api}, Temporal pid ${procs.temporal}; applying the ClusterIssuer`);
   const died = Promise.race([worker.died, api.died]);
-  const opts = { pollMs: p.pollMs, stallMs: p.stallSeconds * 1000, signal: shuttingDown.signal, log };
+  // Liveness for the stall check (not for Ready, which is read through the API): every child
+  // workflow started or closed, and every continue-as-new, moves one of these counts.
+  const liveness = async () => (await e.client.workflow.count()).count + (await e.client.workflow.count(`ExecutionStatus != 'Running'`)).count;
+  const opts = { pollMs: p.pollMs, stallMs: p.stallSeconds * 1000, signal: shuttingDown.signal, log, liveness };
 
   const measured = await Promise.race([
     died,

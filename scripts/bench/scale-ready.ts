@@ -32,7 +32,14 @@ export interface ReadyWait {
 
 export interface WaitOptions {
   pollMs: number;
+  /** Fail when for this long no certificate became Ready and `liveness` did not move. */
   stallMs: number;
+  /**
+   * A number that grows while the service works. With N certificates issuing at once they
+   * advance in step, and at N = 10,000 the first is Ready only near the end (at N = 200 after
+   * 85 s of 137): Ready counts alone cannot tell a slow run from a stuck one.
+   */
+  liveness?: () => Promise<number>;
   signal: AbortSignal;
   log: (s: string) => void;
 }
@@ -41,6 +48,7 @@ export async function waitAllReady(env: TestEnv, layout: Layout, minRevision: (k
   const out: ReadyWait = { firstSeen: new Map(), revisions: new Map(), listCalls: 0, itemsListed: 0, meanRoundMs: 0 };
   const pending = new Map(layout.namespaces.map((ns) => [ns, new Set(layout.inNamespace(ns).map((c) => certKey(ns, c.name)))]));
   let lastProgress = Date.now();
+  let live = await o.liveness?.();
   let lastLog = 0;
   let example = '';
   const started = Date.now();
@@ -73,8 +81,10 @@ export async function waitAllReady(env: TestEnv, layout: Layout, minRevision: (k
       o.log(`  ready ${out.firstSeen.size}/${layout.n} (a listing round takes ${roundMs} ms)`);
     }
     if (pending.size === 0) break;
+    const nowLive = await o.liveness?.();
+    if (nowLive !== live) [live, lastProgress] = [nowLive, Date.now()];
     if (Date.now() - lastProgress > o.stallMs) {
-      throw new Error(`no certificate became Ready for ${o.stallMs / 1000} s; ${out.firstSeen.size}/${layout.n} Ready; e.g. ${example || 'not listed yet'}`);
+      throw new Error(`no progress for ${o.stallMs / 1000} s (no certificate became Ready, no workflow started or closed); ${out.firstSeen.size}/${layout.n} Ready; e.g. ${example || 'not listed yet'}`);
     }
     // Listing costs the API and Temporal CPU the service needs: keep it to about a fifth of the time.
     await new Promise((r) => setTimeout(r, Math.max(o.pollMs - roundMs, 4 * roundMs)));
