@@ -33,6 +33,7 @@ test('bench:scale at N=24 in 3 namespaces exits 0 and prints every figure', { ti
     BENCH_SCALE_LIST_REPS: '2',
     BENCH_SCALE_SECRET_SAMPLES: '2',
     BENCH_SCALE_STALL_SECONDS: '120',
+    RECORD_HISTORIES: '0', // `npm run record-histories` runs this file too; the bench's runs are no fixtures
   });
   assert.equal(code, 0, `exit ${code}\n${stdout}\n${stderr.slice(-6000)}`);
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_SCALE_JSON '));
