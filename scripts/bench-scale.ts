@@ -107,7 +107,11 @@ async function run(): Promise<ScaleResults> {
   await worker.stop();
   log(`worker stopped; floor: ${p.floorN} issuances by a bare acme-client loop, ${p.concurrency} in flight`);
   const issueFloor = await floorIssuer(e);
-  const floor = await throughput((name) => (shuttingDown.signal.throwIfAborted(), issueFloor(name, 'pool')), 'floor-', p.floorN, p.concurrency);
+  const floorIssue = (name: string) => {
+    shuttingDown.signal.throwIfAborted();
+    return issueFloor(name, 'pool');
+  };
+  const floor = await throughput(floorIssue, 'floor-', p.floorN, p.concurrency);
   const secondsForN = round2((floor.seconds * p.n) / p.floorN);
   return {
     machine: { loadAvg1mAtStart, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}` },

@@ -12,7 +12,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function runBench(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench-scale.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench-scale.ts')], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
@@ -49,7 +53,12 @@ test('bench:scale at N=24 in 3 namespaces exits 0 and prints every figure', { ti
   positive('first apply request seconds', r.issue.apply.firstRequestSeconds);
   const items = Object.fromEntries(r.lists.map((l) => [l.what, l.items]));
   assert.deepEqual(
-    [items['Certificates, one namespace'], items['Certificates, all namespaces'], items['Certificates, all namespaces, limit=500'], items['Certificates, all namespaces, labelSelector']],
+    [
+      items['Certificates, one namespace'],
+      items['Certificates, all namespaces'],
+      items['Certificates, all namespaces, limit=500'],
+      items['Certificates, all namespaces, labelSelector'],
+    ],
     [10, 24, 24, 8],
   );
   // A retried order would add one; every Certificate has at least its own.
@@ -62,10 +71,24 @@ test('bench:scale at N=24 in 3 namespaces exits 0 and prints every figure', { ti
   positive('floor seconds', r.floor.secondsForN);
   positive('storm/floor', r.stormToFloorRatio);
   // Ready at a new revision is only ever shown after its Secret was switched.
-  for (const [what, s] of [['GET', r.secretToReady.single.getMs], ['list', r.secretToReady.single.listMs], ['storm', r.secretToReady.storm]] as const) {
+  for (const [what, s] of [
+    ['GET', r.secretToReady.single.getMs],
+    ['list', r.secretToReady.single.listMs],
+    ['storm', r.secretToReady.storm],
+  ] as const) {
     assert.ok(Number.isFinite(s.p50) && s.min >= 0, `Secret written → Ready (${what}): ${JSON.stringify(s)}`);
   }
-  for (const label of ['issue N', 'in one request', 'list Certificates, one namespace', 'idle CPU total', 'RSS at N worker + API', 'renewal storm', 'floor', 'storm / floor', 'Secret written → Ready']) {
+  for (const label of [
+    'issue N',
+    'in one request',
+    'list Certificates, one namespace',
+    'idle CPU total',
+    'RSS at N worker + API',
+    'renewal storm',
+    'floor',
+    'storm / floor',
+    'Secret written → Ready',
+  ]) {
     assert.ok(stdout.includes(label), `table lacks "${label}":\n${stdout}`);
   }
 });

@@ -24,7 +24,11 @@ export function listCases(layout: Layout): { what: string; path: string; expect?
     { what: `Challenges, one namespace`, path: `/apis/acme.cert-manager.io/v1/namespaces/${ns}/challenges` },
     { what: `Certificates, all namespaces`, path: `/apis/cert-manager.io/v1/certificates`, expect: layout.n },
     { what: `Certificates, all namespaces, limit=500`, path: `/apis/cert-manager.io/v1/certificates?limit=500`, expect: Math.min(500, layout.n) },
-    { what: `Certificates, all namespaces, labelSelector`, path: `/apis/cert-manager.io/v1/certificates?labelSelector=${encodeURIComponent('bench=scale,shard=s0')}`, expect: shard0 },
+    {
+      what: `Certificates, all namespaces, labelSelector`,
+      path: `/apis/cert-manager.io/v1/certificates?labelSelector=${encodeURIComponent('bench=scale,shard=s0')}`,
+      expect: shard0,
+    },
   ];
 }
 

@@ -25,7 +25,9 @@ export function clusterIssuerYaml(env: TestEnv): string {
         },
       },
     },
-  ].map((d) => stringify(d)).join('---\n');
+  ]
+    .map((d) => stringify(d))
+    .join('---\n');
 }
 
 export function certificatesYaml(layout: Layout, certs: CertRef[]): string {

@@ -52,7 +52,10 @@ export class Layout {
   readonly namespaces: string[];
   readonly shards: number;
   readonly certs: CertRef[];
-  constructor(readonly n: number, perNamespace: number) {
+  constructor(
+    readonly n: number,
+    perNamespace: number,
+  ) {
     const count = Math.ceil(n / perNamespace);
     this.namespaces = Array.from({ length: count }, (_, j) => `scale-${j}`);
     this.shards = count;

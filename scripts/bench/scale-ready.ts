@@ -84,7 +84,9 @@ export async function waitAllReady(env: TestEnv, layout: Layout, minRevision: (k
     const nowLive = await o.liveness?.();
     if (nowLive !== live) [live, lastProgress] = [nowLive, Date.now()];
     if (Date.now() - lastProgress > o.stallMs) {
-      throw new Error(`no progress for ${o.stallMs / 1000} s (no certificate became Ready, no workflow started or closed); ${out.firstSeen.size}/${layout.n} Ready; e.g. ${example || 'not listed yet'}`);
+      throw new Error(
+        `no progress for ${o.stallMs / 1000} s (no certificate became Ready, no workflow started or closed); ${out.firstSeen.size}/${layout.n} Ready; e.g. ${example || 'not listed yet'}`,
+      );
     }
     // Listing costs the API and Temporal CPU the service needs: keep it to about a fifth of the time.
     await new Promise((r) => setTimeout(r, Math.max(o.pollMs - roundMs, 4 * roundMs)));

@@ -28,7 +28,11 @@ export function printScaleReport(r: ScaleResults): void {
     [`apply ${i.apply.documentsPerRequest} Certificates in one request (first)`, `${i.apply.firstRequestSeconds} s (HTTP ${i.apply.firstRequestStatus})`, '≤ 10 s for 1,000'],
     [`  ${i.apply.requests} batches accepted: p50 / max / sum`, `${i.apply.p50BatchSeconds} / ${i.apply.maxBatchSeconds} / ${i.apply.allBatchesSeconds} s`, '-'],
     [`  503 answers (no worker took an apply in 30 s), sent again`, `${i.apply.unavailable503}`, '0'],
-    ...r.lists.map((l): [string, string, string] => [`list ${l.what} (${l.items}) p50 / max`, `${l.p50Ms} / ${l.maxMs} ms`, l.what.includes('one namespace') ? '≤ 200 ms (500 items)' : '-']),
+    ...r.lists.map((l): [string, string, string] => [
+      `list ${l.what} (${l.items}) p50 / max`,
+      `${l.p50Ms} / ${l.maxMs} ms`,
+      l.what.includes('one namespace') ? '≤ 200 ms (500 items)' : '-',
+    ]),
     [`idle CPU worker / API / Temporal (% of a core)`, `${cpu.worker} / ${cpu.api} / ${cpu.temporal}`, '-'],
     [`idle CPU total over ${cpu.seconds} s`, `${cpu.total} % of a core`, '≤ 5 %'],
     [`RSS at N worker / API / Temporal`, `${m.atN.worker} / ${m.atN.api} / ${m.atN.temporal} MiB`, '-'],
@@ -49,8 +53,12 @@ export function printScaleReport(r: ScaleResults): void {
     `layout: ${p.n} Certificates in ${p.namespaces} namespace(s) of ≤ ${p.perNamespace}, one ClusterIssuer; applied ${p.applyBatch} per request ` +
       `(API_MAX_DOCUMENTS=${p.apiMaxDocuments} for the bench's API, the service default is 500); Temporal dev server SQLite: ${p.temporalDb}; Pebble PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0`,
   );
-  console.log(`Ready detected by listing each namespace (no per-certificate GET), every ≥ ${p.pollMs} ms; idle CPU from /proc/<pid>/stat after ${p.settleSeconds} s settling; RSS is VmRSS of \`node --import tsx\` processes (includes tsx)`);
-  console.log(`storm: ${p.concurrency} renew requests in flight; the floor is a bare acme-client loop against the same Pebble with ${p.concurrency} issuances in flight, worker stopped`);
+  console.log(
+    `Ready detected by listing each namespace (no per-certificate GET), every ≥ ${p.pollMs} ms; idle CPU from /proc/<pid>/stat after ${p.settleSeconds} s settling; RSS is VmRSS of \`node --import tsx\` processes (includes tsx)`,
+  );
+  console.log(
+    `storm: ${p.concurrency} renew requests in flight; the floor is a bare acme-client loop against the same Pebble with ${p.concurrency} issuances in flight, worker stopped`,
+  );
   console.log(`total bench wall time: ${r.totalSeconds} s`);
   console.log(`BENCH_SCALE_JSON ${JSON.stringify(r)}`);
 }
