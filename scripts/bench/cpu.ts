@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function stat(pid: number): { comm: string; ppid: number; cpuSeconds: number } | undefined {
+export function stat(pid: number): { comm: string; ppid: number; cpuSeconds: number } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = s.lastIndexOf(')');

@@ -6,7 +6,7 @@ export interface RssSampler {
   stop(): { peakMiB: number; endMiB: number; samples: number };
 }
 
-function readRssKiB(pid: number): number | undefined {
+export function readRssKiB(pid: number): number | undefined {
   try {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;

@@ -21,8 +21,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export function startWorkerProcess(env: TestEnv): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'worker.ts')], {
+/** The worker (scripts/worker.ts), or another part of the service (scripts/api.ts), as its own process. */
+export function startWorkerProcess(env: TestEnv, script: 'worker.ts' | 'api.ts' = 'worker.ts'): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', script)], {
     cwd: root,
     env: { ...process.env, ...env.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +36,7 @@ export function startWorkerProcess(env: TestEnv): WorkerProcess {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const died = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => {
-      if (!stopping) reject(new Error(`worker process exited unexpectedly (code ${code}, signal ${signal}):\n${tail}`));
+      if (!stopping) reject(new Error(`${script} process exited unexpectedly (code ${code}, signal ${signal}):\n${tail}`));
     }),
   );
   died.catch(() => {}); // observed by whoever races it; never an unhandled rejection
