@@ -58,8 +58,9 @@ test('bench:scale at N=24 in 3 namespaces exits 0 and prints every figure', { ti
       items['Certificates, all namespaces'],
       items['Certificates, all namespaces, limit=500'],
       items['Certificates, all namespaces, labelSelector'],
+      items['CertificateRequests, all namespaces'],
     ],
-    [10, 24, 24, 8],
+    [10, 24, 24, 8, 24],
   );
   // A retried order would add one; every Certificate has at least its own.
   for (const kind of ['CertificateRequests', 'Orders', 'Challenges']) assert.ok((items[`${kind}, one namespace`] ?? 0) >= 10, `${kind}: ${items[`${kind}, one namespace`]}`);

@@ -84,24 +84,38 @@ interface CertificateLike {
 // cert-manager keeps only the last revisionHistoryLimit requests of a Certificate (and none once
 // it is deleted); older request workflows stay in Temporal's history but are not listed.
 async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Promise<RequestLike[]> {
-  const certs = new Map<string, Promise<CertificateLike | undefined>>();
   const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.[Annotation.CertificateName] ?? ''}`;
-  for (const r of requests) {
-    const owner = ownerOf(r);
-    if (!certs.has(owner)) {
-      const [ns, name] = owner.split('/') as [string, string];
-      certs.set(owner, getPublished(deps, kinds.certificates, ns, name).then((c) => c as CertificateLike | undefined, () => undefined));
-    }
-  }
-  const kept: RequestLike[] = [];
-  for (const r of requests) {
-    const cert = await certs.get(ownerOf(r));
-    if (!cert) continue;
+  const certs = await owningCertificates(deps, new Set(requests.map(ownerOf)));
+  return requests.filter((r) => {
+    const cert = certs.get(ownerOf(r));
+    if (!cert) return false;
     const revision = Number(r.metadata.annotations?.[Annotation.CertificateRevision] ?? 0);
     const limit = cert.spec.revisionHistoryLimit ?? 1;
-    if (r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit) kept.push(r);
+    return r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit;
+  });
+}
+
+/** Up to this many owners are described one by one; more are listed a namespace at a time. */
+const DESCRIBE_OWNERS_UP_TO = 20;
+
+async function owningCertificates(deps: ApiDeps, owners: Set<string>): Promise<Map<string, CertificateLike>> {
+  const found = new Map<string, CertificateLike>();
+  if (owners.size <= DESCRIBE_OWNERS_UP_TO) {
+    await Promise.all(
+      [...owners].map(async (owner) => {
+        const [ns, name] = owner.split('/') as [string, string];
+        const cert = await getPublished(deps, kinds.certificates, ns, name).catch(() => undefined);
+        if (cert) found.set(owner, cert as CertificateLike);
+      }),
+    );
+    return found;
   }
-  return kept;
+  const namespaces = new Set([...owners].map((o) => o.split('/')[0]!));
+  for (const ns of namespaces) {
+    const page = await list(deps, kinds.certificates, ns, { labelQuery: '' });
+    for (const c of page.items as (CertificateLike & RequestLike)[]) found.set(`${c.metadata.namespace}/${c.metadata.name}`, c);
+  }
+  return found;
 }
 
 const key = (o: unknown) => {

@@ -20,6 +20,8 @@ export function listCases(layout: Layout): { what: string; path: string; expect?
   return [
     { what: `Certificates, one namespace`, path: `/apis/cert-manager.io/v1/namespaces/${ns}/certificates`, expect: inNs },
     { what: `CertificateRequests, one namespace`, path: `/apis/cert-manager.io/v1/namespaces/${ns}/certificaterequests` },
+    // revisionHistoryLimit 1 (the default): one request listed per Certificate.
+    { what: `CertificateRequests, all namespaces`, path: `/apis/cert-manager.io/v1/certificaterequests`, expect: layout.n },
     { what: `Orders, one namespace`, path: `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders` },
     { what: `Challenges, one namespace`, path: `/apis/acme.cert-manager.io/v1/namespaces/${ns}/challenges` },
     { what: `Certificates, all namespaces`, path: `/apis/cert-manager.io/v1/certificates`, expect: layout.n },
