@@ -31,7 +31,7 @@ import { applyCertificate, deleteCertificate, getCertificate, orderSlotWaiting, 
 import { jitteredResyncMs } from '../resources/resync.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
-import { acme, issuerLookup, local, lookup } from './activities.ts';
+import { acme, issuerLookup, keys, local, lookup } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
@@ -281,6 +281,9 @@ type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
 const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
 
+// Runs recorded before made keys in local activities; they replay that way.
+const keyMaker = () => (patched('key-in-regular-activity') ? keys : local);
+
 /** A CSR whose key is being made for the next revision of one generation of the spec. */
 interface EarlyCsr {
   generation: number;
@@ -290,7 +293,7 @@ interface EarlyCsr {
 
 function startCsr(ref: CertificateRef, cert: CertificateObject): EarlyCsr {
   const revision = (cert.status.revision ?? 0) + 1;
-  const pem = local.generateKeyAndCsr(ref, cert.spec, revision);
+  const pem = keyMaker().generateKeyAndCsr(ref, cert.spec, revision);
   pem.catch(() => undefined); // unused when the issuer is not ready; issue() sees a failure itself
   return { generation: cert.metadata.generation ?? 1, revision, pem };
 }
@@ -311,7 +314,7 @@ async function issue(
   book.issuing(reason, requestName);
   publish(book);
   const reusable = early && early.generation === (cert.metadata.generation ?? 1) && early.revision === revision;
-  const csrPem = await (reusable ? early.pem : local.generateKeyAndCsr(ref, spec, revision));
+  const csrPem = await (reusable ? early.pem : keyMaker().generateKeyAndCsr(ref, spec, revision));
   const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),
