@@ -65,7 +65,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   const options: CertificateOptions = { ...DEFAULT_CERTIFICATE_OPTIONS, ...input.options };
   let forced = input.forced ?? false;
   let deletion: { deleteSecret: boolean } | undefined;
-  let applyAnswerPending = false;
   let failedGeneration = input.failedGeneration;
   let accountReport = input.accountReport;
   const publishObject = objectPublisher<CertificateObject>();
@@ -79,7 +78,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       book.replaceSpec(applied.object);
       if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(applied.object.metadata.labels) }]);
       publishObject(book.object);
-      if (applied.result !== 'unchanged') applyAnswerPending = true;
       return applied.result;
     },
     {
@@ -109,10 +107,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     // the new run's first task; the server's suggestion is followed at once.
     if (workflowInfo().continueAsNewSuggested || (timerWoke && historyFull())) await restart();
     timerWoke = false;
-    // An apply is answered when this workflow task ends: end it before the local activities
-    // below (a key, a CA request), so the caller hears "recorded" at once.
-    if (applyAnswerPending && patched('answer-apply-first')) await sleep(1);
-    applyAnswerPending = false;
     const cert = book.object!;
     const generation = cert.metadata.generation ?? 1;
     const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
