@@ -31,6 +31,9 @@ const errors: Array<[string, AcmeResponse, boolean]> = [
 ];
 for (const [name, resp, retryable] of errors) {
   test(`accountCheckOutcome: ${name}`, () => {
-    assert.throws(() => accountCheckOutcome(resp), (err: unknown) => err instanceof ApplicationFailure && err.nonRetryable === !retryable && /verifying ACME account/.test(err.message));
+    assert.throws(
+      () => accountCheckOutcome(resp),
+      (err: unknown) => err instanceof ApplicationFailure && err.nonRetryable === !retryable && /verifying ACME account/.test(err.message),
+    );
   });
 }

@@ -42,10 +42,7 @@ export function accountActivities(secrets: SecretStore, clusterResourceNamespace
     const existing = await secrets.readKey(ref.namespace, ref.name, ref.key);
     if (existing) return existing;
     if (ctx.acme.disableAccountKeyGeneration) {
-      throw ApplicationFailure.nonRetryable(
-        `account key Secret ${ref.namespace}/${ref.name} not found and disableAccountKeyGeneration is set`,
-        'SecretNotFound',
-      );
+      throw ApplicationFailure.nonRetryable(`account key Secret ${ref.namespace}/${ref.name} not found and disableAccountKeyGeneration is set`, 'SecretNotFound');
     }
     // cert-manager's choice: RSA 2048, PKCS#1 PEM, generated once and reused.
     // Async and through the key generation slots: a sync generation blocks the event loop.
@@ -68,10 +65,7 @@ export function accountActivities(secrets: SecretStore, clusterResourceNamespace
     const { name, key } = eab.keySecretRef;
     const hmac = await secrets.readKey(ctx.secretNamespace, name, key);
     if (!hmac) {
-      throw ApplicationFailure.nonRetryable(
-        `external account binding Secret ${ctx.secretNamespace}/${name} (key ${key}) not found`,
-        'SecretNotFound',
-      );
+      throw ApplicationFailure.nonRetryable(`external account binding Secret ${ctx.secretNamespace}/${name} (key ${key}) not found`, 'SecretNotFound');
     }
     return { kid: eab.keyID, hmacKey: hmac.toString('utf8').trim() };
   }

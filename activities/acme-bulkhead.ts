@@ -30,7 +30,15 @@ export class Bulkhead {
   /** Undefined when the call is shed; otherwise a release function to call when it ends. */
   enter(origin: string, now = Date.now()): (() => void) | undefined {
     let calls = this.pending.get(origin);
-    if (calls && shouldShed([...calls].map((c) => c.started), now, this.limits)) return undefined;
+    if (
+      calls &&
+      shouldShed(
+        [...calls].map((c) => c.started),
+        now,
+        this.limits,
+      )
+    )
+      return undefined;
     if (!calls) this.pending.set(origin, (calls = new Set()));
     const call = { started: now };
     calls.add(call);

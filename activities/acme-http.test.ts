@@ -117,7 +117,7 @@ describe('ACME requests through AcmeHttp', () => {
       assert.equal(outcome[0], 200);
       assert.match(String(outcome[1]), /certificate/, 'a wrong caBundle stays refused after skipTLSVerify worked');
       assert.equal(outcome[2], 200);
-      assert.match(String(outcome[3]), /certificate/, 'system roots do not inherit another issuer\'s caBundle');
+      assert.match(String(outcome[3]), /certificate/, "system roots do not inherit another issuer's caBundle");
       assert.equal(outcome[4], 200);
       assert.match(String(outcome[5]), /certificate/);
     }
@@ -126,9 +126,15 @@ describe('ACME requests through AcmeHttp', () => {
   test('a changed caBundle takes effect at once', async () => {
     const client = new AcmeHttp(options());
     const server = `${origin}/dir`;
-    await assert.rejects(client.run({ server, caBundle: b64(wrong.caPem) }, () => acme.axios.get(server)), /certificate/);
+    await assert.rejects(
+      client.run({ server, caBundle: b64(wrong.caPem) }, () => acme.axios.get(server)),
+      /certificate/,
+    );
     assert.equal((await client.run({ server, caBundle: b64(right.caPem) }, () => acme.axios.get(server))).status, 200);
-    await assert.rejects(client.run({ server, caBundle: b64(wrong.caPem) }, () => acme.axios.get(server)), /certificate/);
+    await assert.rejects(
+      client.run({ server, caBundle: b64(wrong.caPem) }, () => acme.axios.get(server)),
+      /certificate/,
+    );
   });
 
   test('a request outside an issuer context is refused before it leaves', async () => {

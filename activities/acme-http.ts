@@ -48,7 +48,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 acme.axios.interceptors.request.use((config) => {
   const route = als.getStore();
-  if (!route) throw new Error('ACME request outside an issuer context refused: it would bypass the issuer\'s TLS trust and the outbound policy');
+  if (!route) throw new Error("ACME request outside an issuer context refused: it would bypass the issuer's TLS trust and the outbound policy");
   // Node skips `lookup` for IP literals, so they are checked here; names are checked by the agent's lookup.
   const host = bareHost(new URL(config.url ?? '', config.baseURL).hostname);
   const refusal = hostRefusal(host, route.policy);
@@ -177,6 +177,7 @@ export function networkFailure(err: unknown, origin: string, timeoutMs: number, 
   if (timedOut) {
     return ApplicationFailure.retryable(`no answer from ACME server ${origin} within ${timeoutMs / 1000}s (ACME_HTTP_TIMEOUT)`, 'AcmeTimeout');
   }
-  const detail = top.code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || /maxContentLength/.test(top.message ?? '') ? `answer larger than ${MAX_RESPONSE_BYTES} bytes` : (top.message ?? String(err));
+  const detail =
+    top.code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || /maxContentLength/.test(top.message ?? '') ? `answer larger than ${MAX_RESPONSE_BYTES} bytes` : (top.message ?? String(err));
   return ApplicationFailure.retryable(`ACME server ${origin}: ${clip(detail)}`, top.code ?? 'AcmeNetworkError');
 }

@@ -8,8 +8,7 @@ import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeSessions } from './acme-session.ts';
 
 type RawProblem = { type?: string; detail?: string; status?: number };
-const problemText = (p: RawProblem | undefined) =>
-  p ? clip(`${p.status ?? ''} ${problemType(p) ?? ''}: ${p.detail ?? ''}`.trim()) : undefined;
+const problemText = (p: RawProblem | undefined) => (p ? clip(`${p.status ?? ''} ${problemType(p) ?? ''}: ${p.detail ?? ''}`.trim()) : undefined);
 
 function toOrder(url: string, resp: AcmeResponse): AcmeOrderState {
   const d = resp.data as { status: AcmeState; authorizations?: string[]; finalize: string; certificate?: string; error?: RawProblem };
@@ -36,11 +35,7 @@ export function orderActivities(sessions: AcmeSessions) {
   const polled = <T>(value: T, resp: AcmeResponse): Polled<T> => ({ value, retryAfterMs: retryAfterMs(resp.headers) });
 
   /** newOrder; `replaces` (RFC 9773) names the certificate this one renews. */
-  async function createOrder(
-    ctx: AcmeIssuerContext,
-    identifiers: { type: 'dns' | 'ip'; value: string }[],
-    replaces?: string,
-  ): Promise<AcmeOrderState & { replaced?: string }> {
+  async function createOrder(ctx: AcmeIssuerContext, identifiers: { type: 'dns' | 'ip'; value: string }[], replaces?: string): Promise<AcmeOrderState & { replaced?: string }> {
     const url = await sessions.resourceUrl(ctx, 'newOrder');
     let resp: AcmeResponse;
     try {

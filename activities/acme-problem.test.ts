@@ -125,7 +125,11 @@ for (const [name, status, ok, passes] of okCases) {
   test(`ensureOk: ${name}`, () => {
     const r = resp(status, status >= 400 ? 'malformed' : undefined);
     if (passes) assert.equal(ensureOk(r, 'ctx', ok), r);
-    else assert.throws(() => ensureOk(r, 'ctx', ok), (e: Error & { type?: string }) => e.type?.startsWith('acme:') === true);
+    else
+      assert.throws(
+        () => ensureOk(r, 'ctx', ok),
+        (e: Error & { type?: string }) => e.type?.startsWith('acme:') === true,
+      );
   });
 }
 
@@ -136,7 +140,7 @@ test('markAccountLevel: an unauthorized on newOrder becomes an account rejection
   assert.equal(marked.message, unauthorized.message);
   assert.equal(marked.nonRetryable, true);
   assert.deepEqual(marked.details, [ACCOUNT_LEVEL]);
-  assert.equal(accountRejection(unauthorized), undefined, 'unmarked: could be a challenge or another account\'s object');
+  assert.equal(accountRejection(unauthorized), undefined, "unmarked: could be a challenge or another account's object");
   assert.equal(accountRejection(marked)?.type, 'acme:unauthorized');
 
   const rejected = acmeFailure(resp(400, 'rejectedIdentifier'), 'creating ACME order');

@@ -16,12 +16,7 @@ interface ClientInternals {
   api: {
     accountUrl: string | null;
     apiRequest(url: string, payload: unknown, valid?: number[]): Promise<AcmeResponse>;
-    apiResourceRequest(
-      resource: string,
-      payload: unknown,
-      valid: number[],
-      opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean },
-    ): Promise<AcmeResponse>;
+    apiResourceRequest(resource: string, payload: unknown, valid: number[], opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean }): Promise<AcmeResponse>;
     http: {
       getResourceUrl(resource: string): Promise<string>;
       getDirectory(): Promise<Record<string, unknown>>;
@@ -50,10 +45,7 @@ export class AcmeSessions {
     const ref = accountKeyRef(ctx);
     const key = await this.secrets.readKey(ref.namespace, ref.name, ref.key);
     if (!key) {
-      throw ApplicationFailure.nonRetryable(
-        `ACME account key Secret ${ref.namespace}/${ref.name} (key ${ref.key}) not found`,
-        'SecretNotFound',
-      );
+      throw ApplicationFailure.nonRetryable(`ACME account key Secret ${ref.namespace}/${ref.name} (key ${ref.key}) not found`, 'SecretNotFound');
     }
     return key;
   }
@@ -65,10 +57,7 @@ export class AcmeSessions {
       // Signing with the new key under the old account's URL would only earn a JWS error; the
       // Certificate hands this to its Issuer, which registers the new key (see account-rejection.ts).
       const ref = accountKeyRef(ctx);
-      throw ApplicationFailure.nonRetryable(
-        `the ACME account key in Secret ${ref.namespace}/${ref.name} was replaced since the account was registered`,
-        'AccountKeyChanged',
-      );
+      throw ApplicationFailure.nonRetryable(`the ACME account key in Secret ${ref.namespace}/${ref.name} was replaced since the account was registered`, 'AccountKeyChanged');
     }
     // The trust is part of the key: a directory fetched under one issuer's trust is not another's.
     const id = [ctx.acme.server, trustKey(ctx.acme), ctx.accountUrl ?? '', keyHash, extra.externalAccountBinding?.kid ?? ''].join('|');

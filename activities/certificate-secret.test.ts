@@ -30,8 +30,7 @@ after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-const spec = (privateKey: CertificatePrivateKey = EC256, extra: Partial<CertificateSpec> = {}): CertificateSpec =>
-  certificateSpecFixture({ privateKey, ...extra });
+const spec = (privateKey: CertificatePrivateKey = EC256, extra: Partial<CertificateSpec> = {}): CertificateSpec => certificateSpecFixture({ privateKey, ...extra });
 
 let n = 0;
 const ref = (): CertificateRef => {
@@ -87,43 +86,97 @@ const tlsMeta = { type: 'kubernetes.io/tls', annotations: { 'cert-manager.io/iss
 
 test('inspectCertificateSecret: a missing Secret reports exists=false and nothing else', async () => {
   assert.deepEqual(await acts.inspectCertificateSecret(ref()), {
-    exists: false, hasCert: false, hasKey: false, keyMatchesCert: false, dnsNames: [], ipAddresses: [],
+    exists: false,
+    hasCert: false,
+    hasKey: false,
+    keyMatchesCert: false,
+    dnsNames: [],
+    ipAddresses: [],
   });
 });
 
 type Setup = (r: CertificateRef) => Promise<void>;
 const inspectCases: Array<[string, Setup, Record<string, unknown>]> = [
-  ['self-signed cert with its own key', async (r) => {
-    const key = await generatePrivateKey(EC256);
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['web.example.com', 'www.example.com'], ips: ['10.0.0.1'] })), 'tls.key': encodePrivateKey(key, 'PKCS1') }, tlsMeta);
-  }, {
-    exists: true, hasCert: true, hasKey: true, keyMatchesCert: true, commonName: 'web.example.com',
-    dnsNames: ['web.example.com', 'www.example.com'], ipAddresses: ['10.0.0.1'],
-    notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-04-01T00:00:00.000Z', serialNumber: '0a1b',
-    keyAlgorithm: 'ECDSA', keySize: 256, issuerName: 'le', issuerKind: 'Issuer',
-  }],
-  ['cert with a different key', async (r) => {
-    const key = await generatePrivateKey(EC256);
-    const other = await generatePrivateKey(EC256);
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key, { dnsNames: ['a.example.com'] })), 'tls.key': encodePrivateKey(other, 'PKCS8') });
-  }, { exists: true, hasCert: true, hasKey: true, keyMatchesCert: false, dnsNames: ['a.example.com'], keyAlgorithm: 'ECDSA', keySize: 256 }],
-  ['cert with an Ed25519 key that is not its own', async (r) => {
-    const key = await generatePrivateKey(EC256);
-    const ed = await generatePrivateKey({ ...EC256, algorithm: 'Ed25519', size: 0 });
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key)), 'tls.key': encodePrivateKey(ed, 'PKCS8') });
-  }, { keyMatchesCert: false, keyAlgorithm: 'Ed25519', keySize: undefined }],
-  ['key only', async (r) => {
-    await secrets.write(r.namespace, r.secretName, { 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
-  }, { exists: true, hasCert: false, hasKey: true, keyMatchesCert: false }],
-  ['empty tls.crt', async (r) => {
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.alloc(0), 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
-  }, { exists: true, hasCert: false, hasKey: true, keyMatchesCert: false, dnsNames: [] }],
-  ['garbage certificate', async (r) => {
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from('not a cert'), 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
-  }, { exists: true, hasCert: true, keyMatchesCert: false }],
-  ['garbage key', async (r) => {
-    await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(await generatePrivateKey(EC256))), 'tls.key': Buffer.from('junk') });
-  }, { hasCert: true, hasKey: true, keyMatchesCert: false, keyAlgorithm: undefined, notAfter: '2026-04-01T00:00:00.000Z' }],
+  [
+    'self-signed cert with its own key',
+    async (r) => {
+      const key = await generatePrivateKey(EC256);
+      await secrets.write(
+        r.namespace,
+        r.secretName,
+        {
+          'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['web.example.com', 'www.example.com'], ips: ['10.0.0.1'] })),
+          'tls.key': encodePrivateKey(key, 'PKCS1'),
+        },
+        tlsMeta,
+      );
+    },
+    {
+      exists: true,
+      hasCert: true,
+      hasKey: true,
+      keyMatchesCert: true,
+      commonName: 'web.example.com',
+      dnsNames: ['web.example.com', 'www.example.com'],
+      ipAddresses: ['10.0.0.1'],
+      notBefore: '2026-01-01T00:00:00.000Z',
+      notAfter: '2026-04-01T00:00:00.000Z',
+      serialNumber: '0a1b',
+      keyAlgorithm: 'ECDSA',
+      keySize: 256,
+      issuerName: 'le',
+      issuerKind: 'Issuer',
+    },
+  ],
+  [
+    'cert with a different key',
+    async (r) => {
+      const key = await generatePrivateKey(EC256);
+      const other = await generatePrivateKey(EC256);
+      await secrets.write(r.namespace, r.secretName, {
+        'tls.crt': Buffer.from(await selfSigned(key, { dnsNames: ['a.example.com'] })),
+        'tls.key': encodePrivateKey(other, 'PKCS8'),
+      });
+    },
+    { exists: true, hasCert: true, hasKey: true, keyMatchesCert: false, dnsNames: ['a.example.com'], keyAlgorithm: 'ECDSA', keySize: 256 },
+  ],
+  [
+    'cert with an Ed25519 key that is not its own',
+    async (r) => {
+      const key = await generatePrivateKey(EC256);
+      const ed = await generatePrivateKey({ ...EC256, algorithm: 'Ed25519', size: 0 });
+      await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key)), 'tls.key': encodePrivateKey(ed, 'PKCS8') });
+    },
+    { keyMatchesCert: false, keyAlgorithm: 'Ed25519', keySize: undefined },
+  ],
+  [
+    'key only',
+    async (r) => {
+      await secrets.write(r.namespace, r.secretName, { 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
+    },
+    { exists: true, hasCert: false, hasKey: true, keyMatchesCert: false },
+  ],
+  [
+    'empty tls.crt',
+    async (r) => {
+      await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.alloc(0), 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
+    },
+    { exists: true, hasCert: false, hasKey: true, keyMatchesCert: false, dnsNames: [] },
+  ],
+  [
+    'garbage certificate',
+    async (r) => {
+      await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from('not a cert'), 'tls.key': encodePrivateKey(await generatePrivateKey(EC256), 'PKCS1') });
+    },
+    { exists: true, hasCert: true, keyMatchesCert: false },
+  ],
+  [
+    'garbage key',
+    async (r) => {
+      await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(await generatePrivateKey(EC256))), 'tls.key': Buffer.from('junk') });
+    },
+    { hasCert: true, hasKey: true, keyMatchesCert: false, keyAlgorithm: undefined, notAfter: '2026-04-01T00:00:00.000Z' },
+  ],
 ];
 for (const [name, setup, expected] of inspectCases) {
   test(`inspectCertificateSecret: ${name}`, async () => {
@@ -139,7 +192,15 @@ for (const [name, setup, expected] of inspectCases) {
 test('inspectCertificateSecret + needsIssuance: a fresh matching Secret needs no issuance', async () => {
   const r = ref();
   const key = await generatePrivateKey(EC256);
-  await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['www.example.com', 'web.example.com'], ips: ['10.0.0.1'] })), 'tls.key': encodePrivateKey(key, 'PKCS1') }, tlsMeta);
+  await secrets.write(
+    r.namespace,
+    r.secretName,
+    {
+      'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['www.example.com', 'web.example.com'], ips: ['10.0.0.1'] })),
+      'tls.key': encodePrivateKey(key, 'PKCS1'),
+    },
+    tlsMeta,
+  );
   const secret = await acts.inspectCertificateSecret(r);
   assert.equal(needsIssuance({ spec: spec(), secret, now: new Date('2026-02-01T00:00:00Z'), forced: false }), undefined);
 });
@@ -147,7 +208,15 @@ test('inspectCertificateSecret + needsIssuance: a fresh matching Secret needs no
 test('inspectCertificateSecret + needsIssuance: an IPv6 SAN issued as requested needs no issuance', async () => {
   const r = ref();
   const key = await generatePrivateKey(EC256);
-  await secrets.write(r.namespace, r.secretName, { 'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['web.example.com', 'www.example.com'], ips: ['2001:db8::1'] })), 'tls.key': encodePrivateKey(key, 'PKCS1') }, tlsMeta);
+  await secrets.write(
+    r.namespace,
+    r.secretName,
+    {
+      'tls.crt': Buffer.from(await selfSigned(key, { cn: 'web.example.com', dnsNames: ['web.example.com', 'www.example.com'], ips: ['2001:db8::1'] })),
+      'tls.key': encodePrivateKey(key, 'PKCS1'),
+    },
+    tlsMeta,
+  );
   const secret = await acts.inspectCertificateSecret(r);
   const reason = needsIssuance({ spec: spec(EC256, { ipAddresses: ['2001:db8::1'] }), secret, now: new Date('2026-02-01T00:00:00Z'), forced: false });
   assert.equal(reason, undefined, `${reason?.reason}: ${reason?.message}; reported ipAddresses ${JSON.stringify(secret.ipAddresses)}`);
@@ -252,7 +321,7 @@ test('a Secret another owner holds: inspect reports it, storeCertificate refuses
   assert.equal((await secrets.readKey(r.namespace, r.secretName, 'tls.crt'))?.toString(), 'theirs', 'not overwritten');
   assert.ok((await nextKeys.read(r.namespace, r.certificateName))?.data['tls.key'], 'the pending key stays for a later retry');
   await acts.removeCertificateData(r, true);
-  assert.equal((await secrets.readKey(r.namespace, r.secretName, 'tls.crt'))?.toString(), 'theirs', 'deleteSecret never removes another owner\'s Secret');
+  assert.equal((await secrets.readKey(r.namespace, r.secretName, 'tls.crt'))?.toString(), 'theirs', "deleteSecret never removes another owner's Secret");
   assert.equal(await secrets.owner(r.namespace, r.secretName), 'Issuer/le');
 });
 

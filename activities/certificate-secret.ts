@@ -54,10 +54,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
       return createCsr(spec, await nextKey(ref, spec, revision));
     },
 
-    async storeCertificate(
-      ref: CertificateRef,
-      issued: IssuedChain,
-    ): Promise<StoredCertificate> {
+    async storeCertificate(ref: CertificateRef, issued: IssuedChain): Promise<StoredCertificate> {
       const leaf = new X509Certificate(issued.chainPem);
       const pending = await nextKeys.read(ref.namespace, ref.certificateName);
       const keyPem = pending?.data[NEXT_KEY];

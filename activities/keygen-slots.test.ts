@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { keygenConcurrency, Slots } from './keygen-slots.ts';
 
 test('keygenConcurrency leaves two threadpool threads free, at least one generation', () => {
-  const table: [number, number][] = [[1, 1], [2, 1], [3, 1], [4, 2], [8, 6], [64, 62], [4096, 1022]];
+  const table: [number, number][] = [
+    [1, 1],
+    [2, 1],
+    [3, 1],
+    [4, 2],
+    [8, 6],
+    [64, 62],
+    [4096, 1022],
+  ];
   for (const [threads, want] of table) assert.equal(keygenConcurrency(threads), want, `${threads} threads`);
 });
 
@@ -24,7 +32,10 @@ test('Slots runs at most `size` at once, in order, and frees a slot on failure',
     });
   const results = await Promise.allSettled([job(0), job(1, true), job(2), job(3), job(4, true), job(5)]);
   assert.equal(peak, 2);
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.deepEqual(order.slice(0, 2).sort(), [0, 1]);
   assert.equal(await slots.run(async () => 'free again'), 'free again');
 });

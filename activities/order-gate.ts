@@ -38,7 +38,9 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
      */
     async giveBackOrderSlot(issuer: GatedIssuer): Promise<void> {
       try {
-        await client().workflow.getHandle(orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name)).signal(releaseOrderSlot, callingRun());
+        await client()
+          .workflow.getHandle(orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name))
+          .signal(releaseOrderSlot, callingRun());
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

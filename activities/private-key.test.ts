@@ -39,7 +39,9 @@ for (const [keySpec, described, pkcs1Header, sigAlg] of keyCases) {
       const back = parsePrivateKey(pem);
       assert.deepEqual(describeKey(back), described, 'encoded key parses back to the same kind');
       assert.ok(
-        createPublicKey(back).export({ type: 'spki', format: 'der' }).equals(createPublicKey(key).export({ type: 'spki', format: 'der' })),
+        createPublicKey(back)
+          .export({ type: 'spki', format: 'der' })
+          .equals(createPublicKey(key).export({ type: 'spki', format: 'der' })),
         'encoded key is the same key',
       );
     }
@@ -52,8 +54,14 @@ for (const [keySpec, described, pkcs1Header, sigAlg] of keyCases) {
     assert.equal(csr.subject, 'CN=web.example.com');
     const san = ext(csr, x509.SubjectAlternativeNameExtension);
     assert.ok(san, 'CSR has a SAN extension');
-    assert.deepEqual(san.names.items.filter((n) => n.type === 'dns').map((n) => n.value), ['web.example.com', 'www.example.com']);
-    assert.deepEqual(san.names.items.filter((n) => n.type === 'ip').map((n) => n.value), ['10.0.0.1']);
+    assert.deepEqual(
+      san.names.items.filter((n) => n.type === 'dns').map((n) => n.value),
+      ['web.example.com', 'www.example.com'],
+    );
+    assert.deepEqual(
+      san.names.items.filter((n) => n.type === 'ip').map((n) => n.value),
+      ['10.0.0.1'],
+    );
     const csrSpki = Buffer.from(csr.publicKey.rawData);
     assert.ok(csrSpki.equals(createPublicKey(key).export({ type: 'spki', format: 'der' })), 'CSR carries the generated public key');
   });
@@ -78,31 +86,61 @@ test('ECDSA 521: describeKey reports 521 and the CSR verifies', async () => {
 });
 
 const csrCases: Array<[string, Partial<CertificateSpec>, (csr: x509.Pkcs10CertificateRequest) => void]> = [
-  ['IPv6, URI and email SANs', { dnsNames: [], ipAddresses: ['2001:db8::1'], uris: ['spiffe://cluster/ns/web'], emailAddresses: ['ops@example.com'] }, (csr) => {
-    const names = ext(csr, x509.SubjectAlternativeNameExtension)!.names.items;
-    assert.deepEqual(names.map((n) => n.type), ['ip', 'url', 'email']);
-    assert.deepEqual(names.slice(1).map((n) => n.value), ['spiffe://cluster/ns/web', 'ops@example.com']);
-    assert.match(names[0]!.value, /^2001:0?db8:/i);
-  }],
-  ['no commonName gives an empty subject', { commonName: undefined }, (csr) => {
-    assert.equal(csr.subject, '');
-  }],
-  ['subject fields are included', { subject: { organizations: ['Acme'], countries: ['NL'] } }, (csr) => {
-    assert.match(csr.subject, /C=NL/);
-    assert.match(csr.subject, /O=Acme/);
-    assert.match(csr.subject, /CN=web\.example\.com/);
-  }],
-  ['usages become key usage and extended key usage', {}, (csr) => {
-    const ku = ext(csr, x509.KeyUsagesExtension)!;
-    assert.equal(ku.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
-    assert.deepEqual([...ext(csr, x509.ExtendedKeyUsageExtension)!.usages], ['1.3.6.1.5.5.7.3.1']);
-  }],
-  ['isCA adds basic constraints CA:true', { isCA: true }, (csr) => {
-    assert.equal(ext(csr, x509.BasicConstraintsExtension)?.ca, true);
-  }],
-  ['not isCA has no basic constraints', {}, (csr) => {
-    assert.equal(ext(csr, x509.BasicConstraintsExtension), undefined);
-  }],
+  [
+    'IPv6, URI and email SANs',
+    { dnsNames: [], ipAddresses: ['2001:db8::1'], uris: ['spiffe://cluster/ns/web'], emailAddresses: ['ops@example.com'] },
+    (csr) => {
+      const names = ext(csr, x509.SubjectAlternativeNameExtension)!.names.items;
+      assert.deepEqual(
+        names.map((n) => n.type),
+        ['ip', 'url', 'email'],
+      );
+      assert.deepEqual(
+        names.slice(1).map((n) => n.value),
+        ['spiffe://cluster/ns/web', 'ops@example.com'],
+      );
+      assert.match(names[0]!.value, /^2001:0?db8:/i);
+    },
+  ],
+  [
+    'no commonName gives an empty subject',
+    { commonName: undefined },
+    (csr) => {
+      assert.equal(csr.subject, '');
+    },
+  ],
+  [
+    'subject fields are included',
+    { subject: { organizations: ['Acme'], countries: ['NL'] } },
+    (csr) => {
+      assert.match(csr.subject, /C=NL/);
+      assert.match(csr.subject, /O=Acme/);
+      assert.match(csr.subject, /CN=web\.example\.com/);
+    },
+  ],
+  [
+    'usages become key usage and extended key usage',
+    {},
+    (csr) => {
+      const ku = ext(csr, x509.KeyUsagesExtension)!;
+      assert.equal(ku.usages, x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment);
+      assert.deepEqual([...ext(csr, x509.ExtendedKeyUsageExtension)!.usages], ['1.3.6.1.5.5.7.3.1']);
+    },
+  ],
+  [
+    'isCA adds basic constraints CA:true',
+    { isCA: true },
+    (csr) => {
+      assert.equal(ext(csr, x509.BasicConstraintsExtension)?.ca, true);
+    },
+  ],
+  [
+    'not isCA has no basic constraints',
+    {},
+    (csr) => {
+      assert.equal(ext(csr, x509.BasicConstraintsExtension), undefined);
+    },
+  ],
 ];
 const ec: CertificatePrivateKey = { algorithm: 'ECDSA', size: 256, encoding: 'PKCS1', rotationPolicy: 'Always' };
 const ecKey = generatePrivateKey(ec);

@@ -34,10 +34,7 @@ async function generate(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>)
 /** PEM in the encoding cert-manager writes: PKCS1 means "traditional" (RSA PKCS#1, EC SEC1). */
 export function encodePrivateKey(key: KeyObject, encoding: CertificatePrivateKey['encoding']): Buffer {
   const type = key.asymmetricKeyType;
-  const pem =
-    encoding === 'PKCS8' || type === 'ed25519'
-      ? key.export({ type: 'pkcs8', format: 'pem' })
-      : key.export({ type: type === 'rsa' ? 'pkcs1' : 'sec1', format: 'pem' });
+  const pem = encoding === 'PKCS8' || type === 'ed25519' ? key.export({ type: 'pkcs8', format: 'pem' }) : key.export({ type: type === 'rsa' ? 'pkcs1' : 'sec1', format: 'pem' });
   return Buffer.from(pem);
 }
 

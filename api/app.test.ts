@@ -20,7 +20,17 @@ const app = createApp({
   log: createLogger('silent'),
 });
 
-const cases: { name: string; method: string; path: string; auth?: string; body?: string; contentType?: string; headers?: Record<string, string>; status: number; reason?: string }[] = [
+const cases: {
+  name: string;
+  method: string;
+  path: string;
+  auth?: string;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  status: number;
+  reason?: string;
+}[] = [
   { name: 'health needs no token', method: 'GET', path: '/healthz', status: 200 },
   { name: 'no token', method: 'POST', path: '/v1/manifests', body: 'x', status: 401, reason: 'Unauthorized' },
   { name: 'wrong token', method: 'POST', path: '/v1/manifests', auth: 'Bearer nope', body: 'x', status: 401, reason: 'Unauthorized' },
@@ -30,9 +40,34 @@ const cases: { name: string; method: string; path: string; auth?: string; body?:
   { name: 'unknown route is a 404 Status', method: 'GET', path: '/nope', auth: 'Bearer s3cret', status: 404, reason: 'NotFound' },
   { name: 'API_TOKEN may not read Secrets', method: 'GET', path: '/api/v1/namespaces/default/secrets/web-tls', auth: 'Bearer s3cret', status: 403, reason: 'Forbidden' },
   { name: 'the secrets token may not apply', method: 'POST', path: '/v1/manifests', auth: 'Bearer k3ys', body: 'x', status: 403, reason: 'Forbidden' },
-  { name: 'the secrets token may not list', method: 'GET', path: '/apis/cert-manager.io/v1/namespaces/default/certificates', auth: 'Bearer k3ys', status: 403, reason: 'Forbidden' },
-  { name: 'text/plain is refused', method: 'POST', path: '/v1/manifests', auth: 'Bearer s3cret', body: 'kind: [', contentType: 'text/plain', status: 415, reason: 'UnsupportedMediaType' },
-  { name: 'a cross-site POST is refused even with the token', method: 'POST', path: '/v1/manifests', auth: 'Bearer s3cret', body: 'kind: [', headers: { 'sec-fetch-site': 'cross-site' }, status: 403, reason: 'Forbidden' },
+  {
+    name: 'the secrets token may not list',
+    method: 'GET',
+    path: '/apis/cert-manager.io/v1/namespaces/default/certificates',
+    auth: 'Bearer k3ys',
+    status: 403,
+    reason: 'Forbidden',
+  },
+  {
+    name: 'text/plain is refused',
+    method: 'POST',
+    path: '/v1/manifests',
+    auth: 'Bearer s3cret',
+    body: 'kind: [',
+    contentType: 'text/plain',
+    status: 415,
+    reason: 'UnsupportedMediaType',
+  },
+  {
+    name: 'a cross-site POST is refused even with the token',
+    method: 'POST',
+    path: '/v1/manifests',
+    auth: 'Bearer s3cret',
+    body: 'kind: [',
+    headers: { 'sec-fetch-site': 'cross-site' },
+    status: 403,
+    reason: 'Forbidden',
+  },
   { name: 'a body over API_MAX_BODY_BYTES', method: 'POST', path: '/v1/manifests', auth: 'Bearer s3cret', body: '#'.repeat(1001), status: 413, reason: 'RequestEntityTooLarge' },
 ];
 

@@ -8,16 +8,7 @@ import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
 import { healthRoutes } from './health/routes.ts';
 import { applyRoutes } from './manifests/apply.ts';
-import {
-  ACME_V1,
-  CERT_MANAGER_V1,
-  certificateRequestsApp,
-  certificatesApp,
-  challengesApp,
-  clusterIssuersApp,
-  issuersApp,
-  ordersApp,
-} from './resources/routes.ts';
+import { ACME_V1, CERT_MANAGER_V1, certificateRequestsApp, certificatesApp, challengesApp, clusterIssuersApp, issuersApp, ordersApp } from './resources/routes.ts';
 import { secretsApp } from './secrets/read.ts';
 
 export function createApp(deps: ApiDeps) {

@@ -45,7 +45,13 @@ for (const c of cases) {
 test('config: defaults for limits and the HTTP-01 listener', () => {
   const config = loadConfig({ DATA_DIR: dir });
   assert.deepEqual(
-    { maxBodyBytes: config.api.maxBodyBytes, maxDocuments: config.api.maxDocuments, applyConcurrency: config.api.applyConcurrency, allow: config.api.allowUnauthenticated, http01Host: config.http01Host },
+    {
+      maxBodyBytes: config.api.maxBodyBytes,
+      maxDocuments: config.api.maxDocuments,
+      applyConcurrency: config.api.applyConcurrency,
+      allow: config.api.allowUnauthenticated,
+      http01Host: config.http01Host,
+    },
     { maxBodyBytes: 1024 * 1024, maxDocuments: 500, applyConcurrency: 16, allow: false, http01Host: '0.0.0.0' },
   );
 });

@@ -21,7 +21,14 @@ test('CERTIFICATE_RESYNC_PERIOD: 10h by default (the watch wakes Certificates fo
   assert.equal(loadConfig({ CERTIFICATE_RESYNC_PERIOD: '10m' }).certificates.resyncMs, 10 * 60_000);
 });
 
-const secretWatch: Array<[string | undefined, boolean]> = [[undefined, true], ['', true], ['true', true], ['1', true], ['false', false], ['0', false]];
+const secretWatch: Array<[string | undefined, boolean]> = [
+  [undefined, true],
+  ['', true],
+  ['true', true],
+  ['1', true],
+  ['false', false],
+  ['0', false],
+];
 for (const [value, want] of secretWatch) {
   test(`SECRET_WATCH=${JSON.stringify(value)}: ${want ? 'on' : 'off'}`, () => {
     assert.equal(loadConfig(value === undefined ? {} : { SECRET_WATCH: value }).secretWatch, want);

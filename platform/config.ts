@@ -74,7 +74,10 @@ const schema = z.object({
   // Idle cost: Secret changes wake their Certificate (a watch on DATA_DIR/secrets); the resync,
   // spread ±10 %, only catches what a watch misses.
   CERTIFICATE_RESYNC_PERIOD: goDuration(DEFAULT_CERTIFICATE_OPTIONS.resyncMs),
-  SECRET_WATCH: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v !== 'false' && v !== '0'),
+  SECRET_WATCH: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v !== 'false' && v !== '0'),
   ISSUANCE_BACKOFF_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.minMs),
   ISSUANCE_BACKOFF_MAX: goDuration(DEFAULT_CERTIFICATE_OPTIONS.backoff.maxMs),
   ARI_RECHECK_MIN: goDuration(DEFAULT_CERTIFICATE_OPTIONS.ariRecheck.minMs),
@@ -95,7 +98,11 @@ const schema = z.object({
   API_SECRETS_TOKEN: z.string().optional(),
   API_SECRETS_TOKEN_FILE: z.string().optional(),
   ALLOW_UNAUTHENTICATED: boolish,
-  API_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024),
   API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
   API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   // Worker tuning (README "Worker tuning"); unset = the SDK's default, except the cache.
@@ -265,5 +272,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function commaList(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

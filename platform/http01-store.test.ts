@@ -27,11 +27,50 @@ test('Http01Store: nothing presented yet', async () => {
 });
 
 const flows: Array<[string, (s: Http01Store) => Promise<void>, Record<string, string | undefined>, string[]]> = [
-  ['present then get', async (s) => { await s.present('tok-1', 'tok-1.thumb'); }, { 'tok-1': 'tok-1.thumb' }, ['tok-1']],
-  ['present twice overwrites', async (s) => { await s.present('t', 'a'); await s.present('t', 'b'); }, { t: 'b' }, ['t']],
-  ['two tokens', async (s) => { await s.present('a_1', 'x'); await s.present('B-2', 'y'); }, { a_1: 'x', 'B-2': 'y' }, ['B-2', 'a_1']],
-  ['cleanup removes one', async (s) => { await s.present('a', 'x'); await s.present('b', 'y'); await s.cleanup('a'); }, { a: undefined, b: 'y' }, ['b']],
-  ['cleanup of an absent token is fine', async (s) => { await s.cleanup('never'); }, { never: undefined }, []],
+  [
+    'present then get',
+    async (s) => {
+      await s.present('tok-1', 'tok-1.thumb');
+    },
+    { 'tok-1': 'tok-1.thumb' },
+    ['tok-1'],
+  ],
+  [
+    'present twice overwrites',
+    async (s) => {
+      await s.present('t', 'a');
+      await s.present('t', 'b');
+    },
+    { t: 'b' },
+    ['t'],
+  ],
+  [
+    'two tokens',
+    async (s) => {
+      await s.present('a_1', 'x');
+      await s.present('B-2', 'y');
+    },
+    { a_1: 'x', 'B-2': 'y' },
+    ['B-2', 'a_1'],
+  ],
+  [
+    'cleanup removes one',
+    async (s) => {
+      await s.present('a', 'x');
+      await s.present('b', 'y');
+      await s.cleanup('a');
+    },
+    { a: undefined, b: 'y' },
+    ['b'],
+  ],
+  [
+    'cleanup of an absent token is fine',
+    async (s) => {
+      await s.cleanup('never');
+    },
+    { never: undefined },
+    [],
+  ],
 ];
 for (const [name, run, gets, tokens] of flows) {
   test(`Http01Store: ${name}`, async () => {

@@ -21,7 +21,10 @@ export class PgChangeFeed {
   private closed = false;
   private retryTimer?: NodeJS.Timeout;
 
-  constructor(private readonly connectionString: string, private readonly onError: (err: Error) => void = () => {}) {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly onError: (err: Error) => void = () => {},
+  ) {}
 
   /** Starts listening (if not yet); resolves once LISTEN is in place. */
   subscribe(listener: Listener): { ready: Promise<void>; unsubscribe: () => void } {

@@ -19,10 +19,15 @@ export async function reencryptAll(pool: pg.Pool, cipher: SecretCipher, batchSiz
       for (const r of rows) {
         const place = valuePlace(r.store, r.namespace, r.name, r.key);
         const sealed = cipher.seal(cipher.open({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, place), place);
-        await client.query(
-          'UPDATE secret_values SET key_id = $5, nonce = $6, ciphertext = $7 WHERE store = $1 AND namespace = $2 AND name = $3 AND key = $4',
-          [r.store, r.namespace, r.name, r.key, sealed.keyId, sealed.nonce, sealed.ciphertext],
-        );
+        await client.query('UPDATE secret_values SET key_id = $5, nonce = $6, ciphertext = $7 WHERE store = $1 AND namespace = $2 AND name = $3 AND key = $4', [
+          r.store,
+          r.namespace,
+          r.name,
+          r.key,
+          sealed.keyId,
+          sealed.nonce,
+          sealed.ciphertext,
+        ]);
       }
       await client.query('COMMIT');
       done = rows.length;

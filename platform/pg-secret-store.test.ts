@@ -65,7 +65,12 @@ test('no private key, account key or EAB key is in any table in plaintext', asyn
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const eab = randomBytes(32);
-  await secrets.write('default', 'web-tls', { 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'), 'tls.key': Buffer.from(pem) }, { type: 'kubernetes.io/tls' });
+  await secrets.write(
+    'default',
+    'web-tls',
+    { 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'), 'tls.key': Buffer.from(pem) },
+    { type: 'kubernetes.io/tls' },
+  );
   await secrets.write('cert-manager', 'acme-account', { 'tls.key': Buffer.from(pem) });
   await secrets.write('cert-manager', 'eab', { secret: eab });
   await nextKeys.write('default', 'web-tls', { 'tls.key': der });
@@ -95,9 +100,7 @@ test('a tampered value, or a value moved to another Secret or key, does not decr
   const { secrets } = await open(key1);
   await secrets.write('tamper', 'a', { 'tls.key': Buffer.from('key-a'), 'tls.crt': Buffer.from('crt-a') });
   await secrets.write('tamper', 'b', { 'tls.key': Buffer.from('key-b') });
-  await admin.query(
-    `UPDATE secret_values SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE namespace = 'tamper' AND name = 'a' AND key = 'tls.key'`,
-  );
+  await admin.query(`UPDATE secret_values SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE namespace = 'tamper' AND name = 'a' AND key = 'tls.key'`);
   await assert.rejects(secrets.readKey('tamper', 'a', 'tls.key'), /cannot decrypt .*authentication failed/);
   await assert.rejects(secrets.read('tamper', 'a'), /cannot decrypt/);
   // Copy b's value over a's tls.crt: valid ciphertext, wrong place.
@@ -128,7 +131,10 @@ test('rotation: old rows read with the old key listed; npm run reencrypt moves e
   await ids.connect();
   const { rows } = await ids.query<{ key_id: string }>('SELECT DISTINCT key_id FROM secret_values');
   await ids.end();
-  assert.deepEqual(rows.map((r) => r.key_id), [keyIdOf(key2)]);
+  assert.deepEqual(
+    rows.map((r) => r.key_id),
+    [keyIdOf(key2)],
+  );
   for (let i = 0; i < 7; i++) assert.equal((await withoutOld.secrets.readKey('rot', `s${i}`, 'tls.crt'))?.toString(), `crt${i}`);
   assert.equal((await withoutOld.nextKeys.readKey('rot', 'next', 'tls.key'))?.toString(), 'next');
 });
@@ -140,7 +146,10 @@ test('four processes migrating a fresh database at once all succeed, and each mi
     const applied = await Promise.all(pools.map((p) => migrate(p)));
     assert.equal(applied.filter((a) => a.length > 0).length, 1, JSON.stringify(applied));
     const { rows } = await pools[0]!.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    assert.deepEqual(rows.map((r) => r.version), applied.find((a) => a.length > 0));
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      applied.find((a) => a.length > 0),
+    );
     assert.deepEqual(await migrate(pools[1]!), [], 'a later start applies nothing');
   } finally {
     await Promise.all(pools.map((p) => p.end()));

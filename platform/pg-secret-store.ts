@@ -45,10 +45,12 @@ export class PostgresSecretStore implements SecretStore {
     checkSegment(namespace);
     checkSegment(name);
     checkKey(key);
-    const { rows } = await this.pool.query<ValueRow>(
-      'SELECT key, key_id, nonce, ciphertext FROM secret_values WHERE store = $1 AND namespace = $2 AND name = $3 AND key = $4',
-      [this.store, namespace, name, key],
-    );
+    const { rows } = await this.pool.query<ValueRow>('SELECT key, key_id, nonce, ciphertext FROM secret_values WHERE store = $1 AND namespace = $2 AND name = $3 AND key = $4', [
+      this.store,
+      namespace,
+      name,
+      key,
+    ]);
     return rows[0] && this.open(namespace, name, rows[0]);
   }
 
@@ -77,12 +79,7 @@ export class PostgresSecretStore implements SecretStore {
         [this.store, namespace, name, keepMeta === undefined ? null : JSON.stringify(keepMeta)],
       );
       if (opts.replace && before) {
-        await client.query('DELETE FROM secret_values WHERE store = $1 AND namespace = $2 AND name = $3 AND NOT (key = ANY($4))', [
-          this.store,
-          namespace,
-          name,
-          Object.keys(data),
-        ]);
+        await client.query('DELETE FROM secret_values WHERE store = $1 AND namespace = $2 AND name = $3 AND NOT (key = ANY($4))', [this.store, namespace, name, Object.keys(data)]);
       }
       for (const [key, value] of Object.entries(data)) {
         if (before?.data[key]?.equals(value)) continue;
@@ -115,11 +112,7 @@ export class PostgresSecretStore implements SecretStore {
   async owner(namespace: string, name: string): Promise<string | undefined> {
     checkSegment(namespace);
     checkSegment(name);
-    const { rows } = await this.pool.query<{ owner: string }>('SELECT owner FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3', [
-      this.store,
-      namespace,
-      name,
-    ]);
+    const { rows } = await this.pool.query<{ owner: string }>('SELECT owner FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3', [this.store, namespace, name]);
     return rows[0]?.owner;
   }
 
@@ -133,12 +126,7 @@ export class PostgresSecretStore implements SecretStore {
     checkSegment(namespace);
     checkSegment(name);
     return this.tx(async (client) => {
-      const { rowCount } = await client.query('DELETE FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3 AND owner = $4', [
-        this.store,
-        namespace,
-        name,
-        owner,
-      ]);
+      const { rowCount } = await client.query('DELETE FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3 AND owner = $4', [this.store, namespace, name, owner]);
       if (!rowCount) return false;
       await notifyChange(client, { store: this.store, namespace, name });
       return true;
@@ -147,10 +135,11 @@ export class PostgresSecretStore implements SecretStore {
 
   async ownedBy(namespace: string, owner: string): Promise<string[]> {
     checkSegment(namespace);
-    const { rows } = await this.pool.query<{ name: string }>(
-      'SELECT name FROM secret_owners WHERE store = $1 AND namespace = $2 AND owner = $3 ORDER BY name',
-      [this.store, namespace, owner],
-    );
+    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM secret_owners WHERE store = $1 AND namespace = $2 AND owner = $3 ORDER BY name', [
+      this.store,
+      namespace,
+      owner,
+    ]);
     return rows.map((r) => r.name);
   }
 
@@ -166,19 +155,22 @@ export class PostgresSecretStore implements SecretStore {
   }
 
   private async claimIn(client: pg.PoolClient, namespace: string, name: string, owner: string): Promise<ClaimResult> {
-    const inserted = await client.query(
-      'INSERT INTO secret_owners (store, namespace, name, owner) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [this.store, namespace, name, owner],
-    );
+    const inserted = await client.query('INSERT INTO secret_owners (store, namespace, name, owner) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      this.store,
+      namespace,
+      name,
+      owner,
+    ]);
     if (inserted.rowCount) {
       await notifyChange(client, { store: this.store, namespace, name });
       return { ok: true, created: true };
     }
     // The insert waited for any concurrent claimant to commit, so the holder is visible now.
-    const { rows } = await client.query<{ owner: string }>(
-      'SELECT owner FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3 FOR SHARE',
-      [this.store, namespace, name],
-    );
+    const { rows } = await client.query<{ owner: string }>('SELECT owner FROM secret_owners WHERE store = $1 AND namespace = $2 AND name = $3 FOR SHARE', [
+      this.store,
+      namespace,
+      name,
+    ]);
     const held = rows[0]?.owner;
     if (held === undefined) throw new ClaimRaced();
     return held === owner ? { ok: true, created: false } : { ok: false, owner: held };

@@ -38,7 +38,8 @@ export async function checkSearchAttributes(connection: Connection, namespace: s
 /** Adds what is missing; returns the names it added. Throws an error that says what to do. */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const check = await checkSearchAttributes(connection, namespace);
-  if (!check.namespaceExists) throw new Error(`Temporal namespace "${namespace}" does not exist: create it (temporal operator namespace create --namespace ${namespace}) or set TEMPORAL_NAMESPACE`);
+  if (!check.namespaceExists)
+    throw new Error(`Temporal namespace "${namespace}" does not exist: create it (temporal operator namespace create --namespace ${namespace}) or set TEMPORAL_NAMESPACE`);
   if (check.missing.length === 0) return [];
   const searchAttributes = Object.fromEntries(check.missing.map((n) => [n, INDEXED_VALUE_TYPES[SEARCH_ATTRIBUTES[n]!]]));
   try {
@@ -56,7 +57,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 export function missingMessage(check: SearchAttributeCheck): string {
   const byType = new Map<string, string[]>();
   for (const n of check.missing) byType.set(SEARCH_ATTRIBUTES[n]!, [...(byType.get(SEARCH_ATTRIBUTES[n]!) ?? []), n]);
-  const cli = [...byType].map(([type, names]) => `temporal operator search-attribute create --namespace ${check.namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`);
+  const cli = [...byType].map(
+    ([type, names]) => `temporal operator search-attribute create --namespace ${check.namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`,
+  );
   const cloud = check.missing.map((n) => `--search-attribute ${n}=${SEARCH_ATTRIBUTES[n]}`).join(' ');
   return (
     `search attributes ${check.missing.join(', ')} are not registered on Temporal namespace "${check.namespace}": ` +

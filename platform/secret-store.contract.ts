@@ -16,16 +16,93 @@ const tls: SecretMeta = { type: 'kubernetes.io/tls' };
 type Step = [SecretData, SecretMeta | undefined, boolean, WriteResult];
 const sequences: Array<[string, Step[], Record<string, string>, string]> = [
   ['first write creates', [[{ 'tls.crt': b('c') }, tls, false, 'created']], { 'tls.crt': 'c' }, 'kubernetes.io/tls'],
-  ['same data again is unchanged', [[{ a: b('1') }, undefined, false, 'created'], [{ a: b('1') }, undefined, false, 'unchanged']], { a: '1' }, 'Opaque'],
-  ['new value is configured', [[{ a: b('1') }, undefined, false, 'created'], [{ a: b('2') }, undefined, false, 'configured']], { a: '2' }, 'Opaque'],
-  ['subset without replace is unchanged, keeps other keys', [[{ a: b('1'), c: b('3') }, undefined, false, 'created'], [{ a: b('1') }, undefined, false, 'unchanged']], { a: '1', c: '3' }, 'Opaque'],
-  ['new key without replace keeps the old ones', [[{ a: b('1') }, undefined, false, 'created'], [{ c: b('3') }, undefined, false, 'configured']], { a: '1', c: '3' }, 'Opaque'],
-  ['replace removes keys not given', [[{ a: b('1'), c: b('3') }, undefined, false, 'created'], [{ a: b('1') }, undefined, true, 'configured']], { a: '1' }, 'Opaque'],
-  ['replace with the same keys is unchanged', [[{ a: b('1') }, tls, false, 'created'], [{ a: b('1') }, tls, true, 'unchanged']], { a: '1' }, 'kubernetes.io/tls'],
-  ['changed meta is configured', [[{ a: b('1') }, { type: 'Opaque' }, false, 'created'], [{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'configured']], { a: '1' }, 'Opaque'],
-  ['meta kept when a later write gives none', [[{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'created'], [{ a: b('2') }, undefined, false, 'configured']], { a: '2' }, 'Opaque'],
-  ['dot-prefixed key like .dockerconfigjson works', [[{ '.dockerconfigjson': b('{}') }, { type: 'kubernetes.io/dockerconfigjson' }, false, 'created']], { '.dockerconfigjson': '{}' }, 'kubernetes.io/dockerconfigjson'],
-  ['binary value round-trips', [[{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'created'], [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'unchanged']], { bin: '\0\xff\n\r' }, 'Opaque'],
+  [
+    'same data again is unchanged',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, false, 'unchanged'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'new value is configured',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ a: b('2') }, undefined, false, 'configured'],
+    ],
+    { a: '2' },
+    'Opaque',
+  ],
+  [
+    'subset without replace is unchanged, keeps other keys',
+    [
+      [{ a: b('1'), c: b('3') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, false, 'unchanged'],
+    ],
+    { a: '1', c: '3' },
+    'Opaque',
+  ],
+  [
+    'new key without replace keeps the old ones',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ c: b('3') }, undefined, false, 'configured'],
+    ],
+    { a: '1', c: '3' },
+    'Opaque',
+  ],
+  [
+    'replace removes keys not given',
+    [
+      [{ a: b('1'), c: b('3') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, true, 'configured'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'replace with the same keys is unchanged',
+    [
+      [{ a: b('1') }, tls, false, 'created'],
+      [{ a: b('1') }, tls, true, 'unchanged'],
+    ],
+    { a: '1' },
+    'kubernetes.io/tls',
+  ],
+  [
+    'changed meta is configured',
+    [
+      [{ a: b('1') }, { type: 'Opaque' }, false, 'created'],
+      [{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'configured'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'meta kept when a later write gives none',
+    [
+      [{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'created'],
+      [{ a: b('2') }, undefined, false, 'configured'],
+    ],
+    { a: '2' },
+    'Opaque',
+  ],
+  [
+    'dot-prefixed key like .dockerconfigjson works',
+    [[{ '.dockerconfigjson': b('{}') }, { type: 'kubernetes.io/dockerconfigjson' }, false, 'created']],
+    { '.dockerconfigjson': '{}' },
+    'kubernetes.io/dockerconfigjson',
+  ],
+  [
+    'binary value round-trips',
+    [
+      [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'created'],
+      [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'unchanged'],
+    ],
+    { bin: '\0\xff\n\r' },
+    'Opaque',
+  ],
   ['empty value round-trips', [[{ empty: Buffer.alloc(0) }, undefined, false, 'created']], { empty: '' }, 'Opaque'],
 ];
 
@@ -38,7 +115,10 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
       const secretName = `seq${n++}`;
       const results: WriteResult[] = [];
       for (const [data, meta, replace] of steps) results.push(await store.write('ns', secretName, data, meta, { replace }));
-      assert.deepEqual(results, steps.map((s) => s[3]));
+      assert.deepEqual(
+        results,
+        steps.map((s) => s[3]),
+      );
       const read = await store.read('ns', secretName);
       assert.ok(read);
       assert.deepEqual(Object.fromEntries(Object.entries(read.data).map(([k, v]) => [k, v.toString('latin1')])), expectedData);

@@ -23,15 +23,84 @@ const tls: SecretMeta = { type: 'kubernetes.io/tls' };
 type Step = [SecretData, SecretMeta | undefined, boolean, WriteResult];
 const sequences: Array<[string, Step[], Record<string, string>, string]> = [
   ['first write creates', [[{ 'tls.crt': b('c') }, tls, false, 'created']], { 'tls.crt': 'c' }, 'kubernetes.io/tls'],
-  ['same data again is unchanged', [[{ a: b('1') }, undefined, false, 'created'], [{ a: b('1') }, undefined, false, 'unchanged']], { a: '1' }, 'Opaque'],
-  ['new value is configured', [[{ a: b('1') }, undefined, false, 'created'], [{ a: b('2') }, undefined, false, 'configured']], { a: '2' }, 'Opaque'],
-  ['subset without replace is unchanged and keeps other keys', [[{ a: b('1'), c: b('3') }, undefined, false, 'created'], [{ a: b('1') }, undefined, false, 'unchanged']], { a: '1', c: '3' }, 'Opaque'],
-  ['new key without replace keeps the old ones', [[{ a: b('1') }, undefined, false, 'created'], [{ c: b('3') }, undefined, false, 'configured']], { a: '1', c: '3' }, 'Opaque'],
-  ['replace removes keys not given', [[{ a: b('1'), c: b('3') }, undefined, false, 'created'], [{ a: b('1') }, undefined, true, 'configured']], { a: '1' }, 'Opaque'],
-  ['replace with the same keys is unchanged', [[{ a: b('1') }, tls, false, 'created'], [{ a: b('1') }, tls, true, 'unchanged']], { a: '1' }, 'kubernetes.io/tls'],
-  ['changed meta is configured', [[{ a: b('1') }, { type: 'Opaque' }, false, 'created'], [{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'configured']], { a: '1' }, 'Opaque'],
-  ['dot-prefixed key like .dockerconfigjson works', [[{ '.dockerconfigjson': b('{}') }, { type: 'kubernetes.io/dockerconfigjson' }, false, 'created']], { '.dockerconfigjson': '{}' }, 'kubernetes.io/dockerconfigjson'],
-  ['binary value round-trips', [[{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'created'], [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'unchanged']], { bin: '\0\xff\n\r' }, 'Opaque'],
+  [
+    'same data again is unchanged',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, false, 'unchanged'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'new value is configured',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ a: b('2') }, undefined, false, 'configured'],
+    ],
+    { a: '2' },
+    'Opaque',
+  ],
+  [
+    'subset without replace is unchanged and keeps other keys',
+    [
+      [{ a: b('1'), c: b('3') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, false, 'unchanged'],
+    ],
+    { a: '1', c: '3' },
+    'Opaque',
+  ],
+  [
+    'new key without replace keeps the old ones',
+    [
+      [{ a: b('1') }, undefined, false, 'created'],
+      [{ c: b('3') }, undefined, false, 'configured'],
+    ],
+    { a: '1', c: '3' },
+    'Opaque',
+  ],
+  [
+    'replace removes keys not given',
+    [
+      [{ a: b('1'), c: b('3') }, undefined, false, 'created'],
+      [{ a: b('1') }, undefined, true, 'configured'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'replace with the same keys is unchanged',
+    [
+      [{ a: b('1') }, tls, false, 'created'],
+      [{ a: b('1') }, tls, true, 'unchanged'],
+    ],
+    { a: '1' },
+    'kubernetes.io/tls',
+  ],
+  [
+    'changed meta is configured',
+    [
+      [{ a: b('1') }, { type: 'Opaque' }, false, 'created'],
+      [{ a: b('1') }, { type: 'Opaque', labels: { x: 'y' } }, false, 'configured'],
+    ],
+    { a: '1' },
+    'Opaque',
+  ],
+  [
+    'dot-prefixed key like .dockerconfigjson works',
+    [[{ '.dockerconfigjson': b('{}') }, { type: 'kubernetes.io/dockerconfigjson' }, false, 'created']],
+    { '.dockerconfigjson': '{}' },
+    'kubernetes.io/dockerconfigjson',
+  ],
+  [
+    'binary value round-trips',
+    [
+      [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'created'],
+      [{ bin: Buffer.from([0, 255, 10, 13]) }, undefined, false, 'unchanged'],
+    ],
+    { bin: '\0\xff\n\r' },
+    'Opaque',
+  ],
 ];
 
 let n = 0;
@@ -41,16 +110,20 @@ for (const [name, steps, expectedData, expectedType] of sequences) {
     const secretName = `s${n++}`;
     const results: WriteResult[] = [];
     for (const [data, meta, replace] of steps) results.push(await store.write(ns, secretName, data, meta, { replace }));
-    assert.deepEqual(results, steps.map((s) => s[3]));
+    assert.deepEqual(
+      results,
+      steps.map((s) => s[3]),
+    );
     const read = await store.read(ns, secretName);
     assert.ok(read);
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(read.data).map(([k, v]) => [k, v.toString('latin1')])),
-      expectedData,
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(read.data).map(([k, v]) => [k, v.toString('latin1')])), expectedData);
     assert.equal(read.meta.type, expectedType);
     const entries = await fs.readdir(store.dir(ns, secretName));
-    assert.deepEqual(entries.filter((e) => e.startsWith('.tmp-')), [], 'no temp files left behind');
+    assert.deepEqual(
+      entries.filter((e) => e.startsWith('.tmp-')),
+      [],
+      'no temp files left behind',
+    );
   });
 }
 
@@ -219,7 +292,7 @@ test('FileSecretStore sweeps what a crashed writer left once it is stale, and ke
   assert.equal((await reopened.read('ns', 'web-tls'))?.data['tls.key']?.toString(), 'k');
   const left = await fs.readdir(dir);
   for (const s of stale) assert.ok(!left.includes(s), `${s} swept`);
-  assert.ok(left.includes(fresh), 'a recent version directory may be a live writer\'s: kept');
+  assert.ok(left.includes(fresh), "a recent version directory may be a live writer's: kept");
   assert.ok(left.includes(current));
 });
 
@@ -251,7 +324,11 @@ test('FileSecretStore migrates the old flat layout: read as is, owner adopted fr
   assert.equal(await fs.readFile(path.join(web, 'tls.key'), 'utf8'), 'old-key', 'keys not written are carried over');
   assert.ok(!(await fs.readdir(web)).includes('.meta.json'), 'metadata moved into the version');
   assert.equal((await legacy.read('team-a', 'web-tls'))?.meta.annotations?.['cert-manager.io/certificate-name'], 'web');
-  assert.equal(await legacy.write('team-a', 'eab', { secret: b('hmac') }, { type: 'Opaque' }, { replace: true, owner: 'applied' }), 'unchanged', 'an unchanged write still migrates');
+  assert.equal(
+    await legacy.write('team-a', 'eab', { secret: b('hmac') }, { type: 'Opaque' }, { replace: true, owner: 'applied' }),
+    'unchanged',
+    'an unchanged write still migrates',
+  );
   assert.equal(await fs.readlink(path.join(eab, 'secret')), '..data/secret');
 });
 
@@ -288,7 +365,11 @@ test('FileSecretStore claim race: of concurrent claimants (two store instances, 
     assert.equal(owner, claimants[results.findIndex((r) => r.ok)]);
     for (const r of results) if (!r.ok) assert.equal(r.owner, owner);
   }
-  assert.deepEqual((await fs.readdir(path.join(store.root, 'race', '..owners'))).filter((e) => e.startsWith('.tmp-')), [], 'no temp files');
+  assert.deepEqual(
+    (await fs.readdir(path.join(store.root, 'race', '..owners'))).filter((e) => e.startsWith('.tmp-')),
+    [],
+    'no temp files',
+  );
 });
 
 test('FileSecretStore: a reader during many writes never sees keys from two versions', async () => {

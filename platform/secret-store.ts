@@ -53,7 +53,12 @@ export interface SecretStore {
 }
 
 export class SecretOwnedError extends Error {
-  constructor(readonly namespace: string, readonly secretName: string, readonly owner: string, readonly claimant: string) {
+  constructor(
+    readonly namespace: string,
+    readonly secretName: string,
+    readonly owner: string,
+    readonly claimant: string,
+  ) {
     super(ownedByOtherMessage(namespace, secretName, owner, claimant));
     this.name = 'SecretOwnedError';
   }
@@ -72,7 +77,10 @@ export class FileSecretStore implements SecretStore {
   /** What this process last wrote, by "<ns>/<name>": its own writes need no report. */
   private readonly ownWrites = new Map<string, { version: string; visible: string[]; at: number }>();
 
-  constructor(readonly root: string, private readonly opts: { staleMs?: number } = {}) {
+  constructor(
+    readonly root: string,
+    private readonly opts: { staleMs?: number } = {},
+  ) {
     this.owners = new OwnerRecords(root);
   }
 
@@ -134,7 +142,10 @@ export class FileSecretStore implements SecretStore {
   async remove(namespace: string, name: string): Promise<boolean> {
     const dir = this.dir(namespace, name);
     await this.ready();
-    const existed = await fs.stat(dir).then(() => true, () => false);
+    const existed = await fs.stat(dir).then(
+      () => true,
+      () => false,
+    );
     // A writer racing us may add a version while we empty the directory: remove again.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -225,7 +236,13 @@ export class FileSecretStore implements SecretStore {
           await sweepDir(dir, staleBefore).catch(() => undefined);
           continue;
         }
-        if (!(await fs.lstat(dir).then((s) => s.isDirectory(), () => false))) continue;
+        if (
+          !(await fs.lstat(dir).then(
+            (s) => s.isDirectory(),
+            () => false,
+          ))
+        )
+          continue;
         await sweepDir(dir, staleBefore).catch(() => undefined);
         await this.adopt(namespace, name, dir).catch(() => undefined);
       }

@@ -58,7 +58,8 @@ const changes: Array<[string, () => Promise<unknown>, string[]]> = [
   ['one file deleted by hand', () => fs.rm(path.join(secretDir('team-a', 'existing'), 'tls.key')), ['team-a/existing']],
   [
     'tls.key overwritten in place by hand (through its link)',
-    () => fs.writeFile(path.join(secretDir('team-a', 'existing'), 'tls.key'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' })),
+    () =>
+      fs.writeFile(path.join(secretDir('team-a', 'existing'), 'tls.key'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' })),
     ['team-a/existing'],
   ],
   [
@@ -73,8 +74,8 @@ const changes: Array<[string, () => Promise<unknown>, string[]]> = [
   ['a namespace deleted by hand', () => fs.rm(path.join(root, 'secrets', 'team-a'), { recursive: true }), ['team-a/existing']],
   ['the owner gives the Secret up', () => other.release('team-a', 'existing', 'Certificate/existing'), ['team-a/existing']],
   ['a claim of a Secret nobody owned is no news', () => other.claim('team-a', 'free', 'Certificate/free'), []],
-  ['this process\'s own write is no news', () => watcher.write('team-a', 'existing', tls('3')), []],
-  ['this process\'s own new Secret is no news', () => watcher.write('team-c', 'mine', tls('3'), undefined, { owner: 'Certificate/mine' }), []],
+  ["this process's own write is no news", () => watcher.write('team-a', 'existing', tls('3')), []],
+  ["this process's own new Secret is no news", () => watcher.write('team-c', 'mine', tls('3'), undefined, { owner: 'Certificate/mine' }), []],
 ];
 
 for (const [what, change, want] of changes) {

@@ -231,7 +231,11 @@ export class SecretDirWatch {
       if (code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE') {
         if (!this.refused) {
           this.refused = true;
-          this.opts.onError?.(new Error(`the kernel refused a file watch (${code}: raise fs.inotify.max_user_watches or the open file limit); changes to some Secrets are found at the next resync only`));
+          this.opts.onError?.(
+            new Error(
+              `the kernel refused a file watch (${code}: raise fs.inotify.max_user_watches or the open file limit); changes to some Secrets are found at the next resync only`,
+            ),
+          );
         }
         return undefined;
       }

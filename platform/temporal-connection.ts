@@ -13,10 +13,7 @@ export function connectionOptions(config: Config, address: string): TemporalConn
   const t = config.temporal;
   const tls = t.tls
     ? {
-        clientCertPair:
-          t.tlsCertFile && t.tlsKeyFile
-            ? { crt: fs.readFileSync(t.tlsCertFile), key: fs.readFileSync(t.tlsKeyFile) }
-            : undefined,
+        clientCertPair: t.tlsCertFile && t.tlsKeyFile ? { crt: fs.readFileSync(t.tlsCertFile), key: fs.readFileSync(t.tlsKeyFile) } : undefined,
         serverRootCACertificate: t.tlsCaFile ? fs.readFileSync(t.tlsCaFile) : undefined,
       }
     : undefined;

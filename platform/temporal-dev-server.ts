@@ -46,20 +46,25 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const address = `127.0.0.1:${port}`;
   let connection: Connection | undefined;
   try {
-    await waitUntilReady(proc, `temporal dev server (${address})`, async () => {
-      // One lazy connection closed in `finally`: a failed Connection.connect() leaves its gRPC
-      // channel open, which would keep the parent alive after a failed start.
-      // ensureConnected() memoizes its first failure, so probe with plain calls instead; no retry
-      // interceptor, since its timers would fire after close() and throw "Channel has been shut down".
-      const conn = (connection ??= Connection.lazy({ address, interceptors: [] }));
-      return conn.withDeadline(Date.now() + 2_000, async () => {
-        await conn.workflowService.getSystemInfo({});
-        // Search attributes are registered after the frontend starts listening; wait for them so
-        // the first workflow start carrying them does not fail.
-        const { customAttributes } = await conn.operatorService.listSearchAttributes({ namespace });
-        return !withAttributes || (customAttributes != null && KIND.name in customAttributes);
-      });
-    }, START_TIMEOUT_MS);
+    await waitUntilReady(
+      proc,
+      `temporal dev server (${address})`,
+      async () => {
+        // One lazy connection closed in `finally`: a failed Connection.connect() leaves its gRPC
+        // channel open, which would keep the parent alive after a failed start.
+        // ensureConnected() memoizes its first failure, so probe with plain calls instead; no retry
+        // interceptor, since its timers would fire after close() and throw "Channel has been shut down".
+        const conn = (connection ??= Connection.lazy({ address, interceptors: [] }));
+        return conn.withDeadline(Date.now() + 2_000, async () => {
+          await conn.workflowService.getSystemInfo({});
+          // Search attributes are registered after the frontend starts listening; wait for them so
+          // the first workflow start carrying them does not fail.
+          const { customAttributes } = await conn.operatorService.listSearchAttributes({ namespace });
+          return !withAttributes || (customAttributes != null && KIND.name in customAttributes);
+        });
+      },
+      START_TIMEOUT_MS,
+    );
   } catch (err) {
     await proc.stop();
     throw err;

@@ -56,11 +56,7 @@ function installExitHook(): void {
 
 const TAIL_BYTES = 64 * 1024;
 
-export function spawnTool(
-  name: ToolName,
-  args: string[],
-  opts: { env?: Record<string, string>; logFile?: string; cwd?: string } = {},
-): ToolProcess {
+export function spawnTool(name: ToolName, args: string[], opts: { env?: Record<string, string>; logFile?: string; cwd?: string } = {}): ToolProcess {
   installExitHook();
   const child = spawn(findTool(name), args, {
     cwd: opts.cwd,
@@ -110,12 +106,7 @@ export function spawnTool(
  * Polls `ready` until it returns true. Rejects with the process output if the process exits first
  * or the timeout passes, so a failed start explains itself.
  */
-export async function waitUntilReady(
-  proc: ToolProcess,
-  what: string,
-  ready: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
+export async function waitUntilReady(proc: ToolProcess, what: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void proc.exited.then((e) => (exit = e));
   await Promise.resolve(); // let an already-settled exit be seen by the first check
@@ -132,10 +123,7 @@ export async function waitUntilReady(
       lastError = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `${what} not ready after ${timeoutMs / 1000}s${lastError ? ` (last error: ${lastError})` : ''}. ` +
-          `Output tail:\n${proc.output().slice(-8000)}`,
-      );
+      throw new Error(`${what} not ready after ${timeoutMs / 1000}s${lastError ? ` (last error: ${lastError})` : ''}. ` + `Output tail:\n${proc.output().slice(-8000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

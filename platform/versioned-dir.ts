@@ -124,7 +124,10 @@ export async function sweepDir(dir: string, staleBefore: number): Promise<void> 
 }
 
 function versionName(now: Date): string {
-  return `..${now.toISOString().replace(/[-:T.]/g, '_').replace('Z', '')}_${randomSuffix()}`;
+  return `..${now
+    .toISOString()
+    .replace(/[-:T.]/g, '_')
+    .replace('Z', '')}_${randomSuffix()}`;
 }
 
 async function ensureLink(dir: string, key: string): Promise<void> {

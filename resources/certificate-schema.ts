@@ -8,10 +8,29 @@ import { always, annotationMap, boundedString, checkedString, invalidValue, isRe
 import { namespacedMetadata } from './metadata-schema.ts';
 
 export const KEY_USAGES = [
-  'signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment',
-  'cert sign', 'crl sign', 'encipher only', 'decipher only', 'any', 'server auth', 'client auth', 'code signing',
-  'email protection', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'timestamping', 'ocsp signing',
-  'microsoft sgc', 'netscape sgc',
+  'signing',
+  'digital signature',
+  'content commitment',
+  'key encipherment',
+  'key agreement',
+  'data encipherment',
+  'cert sign',
+  'crl sign',
+  'encipher only',
+  'decipher only',
+  'any',
+  'server auth',
+  'client auth',
+  'code signing',
+  'email protection',
+  's/mime',
+  'ipsec end system',
+  'ipsec tunnel',
+  'ipsec user',
+  'timestamping',
+  'ocsp signing',
+  'microsoft sgc',
+  'netscape sgc',
 ] as const;
 
 const DEFAULT_USAGES = ['digital signature', 'key encipherment'];
@@ -26,14 +45,17 @@ function positiveDurationError(s: string): string | undefined {
 const commonNameError = (s: string) => (s.length > 64 ? 'must be no more than 64 characters' : undefined);
 
 // Duplicate SANs are almost always a copy-paste slip; names compare case-insensitively like DNS does.
-const dnsNames = z.array(checkedString(dnsNameError)).max(MAX_ITEMS).superRefine((names, ctx) => {
-  const seen = new Set<string>();
-  names.forEach((name, i) => {
-    if (typeof name !== 'string') return;
-    if (seen.has(name.toLowerCase())) report(ctx, `Duplicate value: ${JSON.stringify(name)}`, 'FieldValueDuplicate', [i]);
-    seen.add(name.toLowerCase());
-  });
-}, always);
+const dnsNames = z
+  .array(checkedString(dnsNameError))
+  .max(MAX_ITEMS)
+  .superRefine((names, ctx) => {
+    const seen = new Set<string>();
+    names.forEach((name, i) => {
+      if (typeof name !== 'string') return;
+      if (seen.has(name.toLowerCase())) report(ctx, `Duplicate value: ${JSON.stringify(name)}`, 'FieldValueDuplicate', [i]);
+      seen.add(name.toLowerCase());
+    });
+  }, always);
 
 const issuerRef = z
   .strictObject({
@@ -42,7 +64,8 @@ const issuerRef = z
     group: boundedString(253).optional(),
   })
   .superRefine((ref, ctx) => {
-    if (typeof ref.group === 'string' && ref.group !== '' && ref.group !== 'cert-manager.io') report(ctx, invalidValue(ref.group, 'external issuers are not supported; use "cert-manager.io"'), 'FieldValueNotSupported', ['group']);
+    if (typeof ref.group === 'string' && ref.group !== '' && ref.group !== 'cert-manager.io')
+      report(ctx, invalidValue(ref.group, 'external issuers are not supported; use "cert-manager.io"'), 'FieldValueNotSupported', ['group']);
   }, always)
   .transform((ref) => ({ name: ref.name, kind: ref.kind, group: 'cert-manager.io' }));
 

@@ -4,8 +4,14 @@ import { z } from 'zod';
 import { labelValueError, qualifiedNameError } from './names.ts';
 
 export type Reason =
-  | 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTypeInvalid'
-  | 'FieldValueTooLong' | 'FieldValueTooMany';
+  | 'FieldValueInvalid'
+  | 'FieldValueRequired'
+  | 'FieldValueNotSupported'
+  | 'FieldValueForbidden'
+  | 'FieldValueDuplicate'
+  | 'FieldValueTypeInvalid'
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany';
 
 export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
@@ -33,9 +39,12 @@ export function checkedString(check: (s: string) => string | undefined) {
 
 /** A real cert-manager field this service does not implement: anything but absence is refused. */
 export function notSupported(detail: string) {
-  return z.unknown().optional().superRefine((value, ctx) => {
-    if (value !== undefined) report(ctx, `Forbidden: not supported yet: ${detail}`, 'FieldValueNotSupported');
-  });
+  return z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value !== undefined) report(ctx, `Forbidden: not supported yet: ${detail}`, 'FieldValueNotSupported');
+    });
 }
 
 /**

@@ -26,23 +26,16 @@ const sameSet = (a: string[], b: string[], canonical = (x: string) => x.toLowerC
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 };
 
-export const secretDoesNotExist: Policy = ({ secret }) =>
-  secret.exists ? undefined : { reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' };
+export const secretDoesNotExist: Policy = ({ secret }) => (secret.exists ? undefined : { reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' });
 
 export const secretMissingData: Policy = ({ secret }) =>
-  secret.hasCert && secret.hasKey
-    ? undefined
-    : { reason: 'MissingData', message: 'Issuing certificate as Secret does not contain a certificate and private key' };
+  secret.hasCert && secret.hasKey ? undefined : { reason: 'MissingData', message: 'Issuing certificate as Secret does not contain a certificate and private key' };
 
 export const secretInvalidData: Policy = ({ secret }) =>
-  secret.certParseError
-    ? { reason: 'InvalidCertificate', message: `Issuing certificate as Secret contains an invalid certificate: ${secret.certParseError}` }
-    : undefined;
+  secret.certParseError ? { reason: 'InvalidCertificate', message: `Issuing certificate as Secret contains an invalid certificate: ${secret.certParseError}` } : undefined;
 
 export const keyPairMismatch: Policy = ({ secret }) =>
-  secret.keyMatchesCert
-    ? undefined
-    : { reason: 'InvalidKeyPair', message: 'Issuing certificate as Secret contains a private key that does not match the certificate' };
+  secret.keyMatchesCert ? undefined : { reason: 'InvalidKeyPair', message: 'Issuing certificate as Secret contains a private key that does not match the certificate' };
 
 export const issuerChanged: Policy = ({ spec, secret }) =>
   secret.issuerName === spec.issuerRef.name && (secret.issuerKind ?? 'Issuer') === spec.issuerRef.kind
@@ -55,7 +48,11 @@ export const privateKeyChanged: Policy = ({ spec, secret }) => {
   if (secret.keyAlgorithm === want.algorithm && (!sizeMatters || secret.keySize === want.size)) return undefined;
   return {
     reason: 'SecretMismatch',
-    message: `Issuing certificate as Secret's private key is ${secret.keyAlgorithm ?? 'unknown'} ${secret.keySize ?? ''} but spec asks for ${want.algorithm}${sizeMatters ? ` ${want.size}` : ''}`.replace(/ +/g, ' '),
+    message:
+      `Issuing certificate as Secret's private key is ${secret.keyAlgorithm ?? 'unknown'} ${secret.keySize ?? ''} but spec asks for ${want.algorithm}${sizeMatters ? ` ${want.size}` : ''}`.replace(
+        / +/g,
+        ' ',
+      ),
   };
 };
 
@@ -85,8 +82,7 @@ export const renewalDue: Policy = ({ spec, secret, now, ariRenewalTime }) => {
   return { reason: 'Renewing', message: `Renewing certificate as renewal was scheduled${source} at ${at.toISOString()}` };
 };
 
-export const manuallyTriggered: Policy = ({ forced }) =>
-  forced ? { reason: 'ManuallyTriggered', message: 'Certificate re-issuance manually triggered' } : undefined;
+export const manuallyTriggered: Policy = ({ forced }) => (forced ? { reason: 'ManuallyTriggered', message: 'Certificate re-issuance manually triggered' } : undefined);
 
 export const ISSUANCE_POLICIES: Policy[] = [
   secretDoesNotExist,

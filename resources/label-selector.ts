@@ -7,7 +7,9 @@ export const LABELS_ATTRIBUTE = 'CertManagerLabels';
 
 /** The keyword-list entries that represent a set of labels. */
 export function labelTerms(labels: Record<string, string> | undefined): string[] {
-  return Object.entries(labels ?? {}).flatMap(([k, v]) => [`${k}=${v}`, k]).sort();
+  return Object.entries(labels ?? {})
+    .flatMap(([k, v]) => [`${k}=${v}`, k])
+    .sort();
 }
 
 export type SelectorResult = { ok: true; query: string } | { ok: false; message: string };

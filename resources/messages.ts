@@ -1,13 +1,7 @@
 // Message definitions shared by the workflows (which handle them) and the API (which sends them),
 // kept here so the API never imports workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  CertificateObject,
-  CertificateRequestObject,
-  ChallengeObject,
-  IssuerObject,
-  OrderObject,
-} from './objects.ts';
+import type { CertificateObject, CertificateRequestObject, ChallengeObject, IssuerObject, OrderObject } from './objects.ts';
 import type { CertificateManifest, IssuerManifest } from './types.ts';
 import type { SlotHolder, SlotRequest } from './order-gate.ts';
 

@@ -3,8 +3,14 @@ import { test } from 'node:test';
 import { jsonDepth, yamlDepth } from './nesting-depth.ts';
 
 const json: [string, number][] = [
-  ['{}', 1], ['[]', 1], ['1', 0], ['{"a":{"b":[1,2,{"c":3}]}}', 4], ['{"a":"[[[[{{{{"}', 1], ['{"a":"\\"[[[["}', 1],
-  ['[[],[],[[]]]', 3], ['{"a":"\\\\","b":[[1]]}', 3],
+  ['{}', 1],
+  ['[]', 1],
+  ['1', 0],
+  ['{"a":{"b":[1,2,{"c":3}]}}', 4],
+  ['{"a":"[[[[{{{{"}', 1],
+  ['{"a":"\\"[[[["}', 1],
+  ['[[],[],[[]]]', 3],
+  ['{"a":"\\\\","b":[[1]]}', 3],
 ];
 for (const [text, depth] of json) test(`jsonDepth(${text}) = ${depth}`, () => assert.equal(jsonDepth(text), depth));
 
@@ -21,7 +27,8 @@ const yaml: [string, string, number][] = [
   ['block scalar with dashes and brackets', 'a: |\n  - - - - [[[[\n  {{{{\nb: 1\n', 1],
   ['documents', 'a:\n  b: 1\n---\nc: 1\n', 2],
 ];
-for (const [name, text, depth] of yaml) test(`yamlDepth: ${name} = ${depth}`, () => assert.ok(yamlDepth(text) >= depth && yamlDepth(text) <= depth + 1, `${yamlDepth(text)} vs ${depth}`));
+for (const [name, text, depth] of yaml)
+  test(`yamlDepth: ${name} = ${depth}`, () => assert.ok(yamlDepth(text) >= depth && yamlDepth(text) <= depth + 1, `${yamlDepth(text)} vs ${depth}`));
 
 test('deep input is measured fast and the scan stops at the limit', () => {
   for (const text of ['['.repeat(500_000), `${'- '.repeat(500_000)}x`, '{"a":'.repeat(200_000)]) {

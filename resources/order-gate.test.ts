@@ -16,7 +16,11 @@ test('admit grants free slots to the head of the queue, in arrival order, never 
   ];
   for (const [name, input, granted, after] of cases) {
     const out = admit(input);
-    assert.deepEqual(out.granted.map((g) => g.workflowId.slice(9)), granted, name);
+    assert.deepEqual(
+      out.granted.map((g) => g.workflowId.slice(9)),
+      granted,
+      name,
+    );
     assert.deepEqual(ids(out.state), after, name);
   }
 });
@@ -54,7 +58,11 @@ test('dropClosed frees every closed holder and queue place, so a leaked slot is 
   for (const [name, input, closed, after, granted] of cases) {
     const out = admit(dropClosed(input, closed));
     assert.deepEqual(ids(out.state), after, name);
-    assert.deepEqual(out.granted.map((g) => g.workflowId.slice(9)), granted, name);
+    assert.deepEqual(
+      out.granted.map((g) => g.workflowId.slice(9)),
+      granted,
+      name,
+    );
   }
 });
 

@@ -56,7 +56,10 @@ export function parseCidr(text: string): Cidr | undefined {
 /** Comma-separated CIDRs (a bare address means /32 or /128); reports the first bad entry. */
 export function parseCidrList(text: string | undefined): { ok: true; cidrs: Cidr[] } | { ok: false; message: string } {
   const cidrs: Cidr[] = [];
-  for (const part of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const cidr = parseCidr(part);
     if (!cidr) return { ok: false, message: `"${part}" is not a CIDR like 10.0.0.0/8 or fd00::/8` };
     cidrs.push(cidr);
@@ -93,7 +96,10 @@ export function addressRefusal(ip: string, policy: OutboundPolicy = EMPTY_POLICY
 
 /** A URL's hostname without IPv6 brackets or a trailing dot, lower-cased. */
 export function bareHost(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /**

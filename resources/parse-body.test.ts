@@ -14,7 +14,12 @@ const okCases: Array<{ name: string; body: string; contentType?: string; docs: u
     contentType: 'application/yaml',
     docs: [issuer, cert],
   },
-  { name: 'YAML List expands to its items', body: `kind: List\napiVersion: v1\nitems:\n- ${JSON.stringify(issuer)}\n- ${JSON.stringify(cert)}\n`, contentType: 'text/yaml', docs: [issuer, cert] },
+  {
+    name: 'YAML List expands to its items',
+    body: `kind: List\napiVersion: v1\nitems:\n- ${JSON.stringify(issuer)}\n- ${JSON.stringify(cert)}\n`,
+    contentType: 'text/yaml',
+    docs: [issuer, cert],
+  },
   { name: 'JSON object', body: JSON.stringify(issuer), contentType: 'application/json', docs: [issuer] },
   { name: 'JSON with charset parameter', body: JSON.stringify(cert), contentType: 'application/json; charset=utf-8', docs: [cert] },
   { name: 'JSON List', body: JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [issuer, cert] }), contentType: 'application/json', docs: [issuer, cert] },
@@ -47,7 +52,10 @@ for (const c of errorCases) {
   });
 }
 
-const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+const bomb = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+].join('\n');
 const doc = (i: number) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s${i}}\n`;
 
 const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; code: number; message: RegExp }> = [
@@ -56,7 +64,13 @@ const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; c
   { name: 'YAML flow nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'yaml', code: 400, message: /nested more than 64/ },
   { name: 'YAML compact sequences 5,000 deep', body: `${'- '.repeat(5000)}x`, format: 'yaml', code: 400, message: /nested more than 64/ },
   { name: '501 YAML documents', body: Array.from({ length: 501 }, (_, i) => doc(i)).join('---\n'), format: 'yaml', code: 413, message: /at most 500 \(API_MAX_DOCUMENTS\)/ },
-  { name: '2,000 YAML documents, refused before parsing', body: Array.from({ length: 2000 }, (_, i) => `---\n${doc(i)}`).join(''), format: 'yaml', code: 413, message: /2000 documents/ },
+  {
+    name: '2,000 YAML documents, refused before parsing',
+    body: Array.from({ length: 2000 }, (_, i) => `---\n${doc(i)}`).join(''),
+    format: 'yaml',
+    code: 413,
+    message: /2000 documents/,
+  },
   { name: '501 JSON items', body: JSON.stringify({ kind: 'List', items: Array.from({ length: 501 }, () => ({})) }), format: 'json', code: 413, message: /501 documents/ },
 ];
 for (const c of limitCases) {

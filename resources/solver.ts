@@ -3,11 +3,7 @@
 // beats a solver with no selector; ties go to the earlier solver.
 import type { AcmeSolver } from './types.ts';
 
-export function selectSolver(
-  solvers: AcmeSolver[],
-  dnsName: string,
-  labels: Record<string, string> = {},
-): { solver: AcmeSolver; index: number } | undefined {
+export function selectSolver(solvers: AcmeSolver[], dnsName: string, labels: Record<string, string> = {}): { solver: AcmeSolver; index: number } | undefined {
   let best: { solver: AcmeSolver; index: number; score: number[] } | undefined;
   const name = dnsName.toLowerCase().replace(/^\*\./, '');
   solvers.forEach((solver, index) => {

@@ -38,7 +38,12 @@ const invalid: Array<{ name: string; doc: unknown; field: string; message?: RegE
   { name: 'zero duration', doc: cert({ duration: '0s' }), field: 'spec.duration' },
   { name: 'negative renewBefore', doc: cert({ renewBefore: '-1h' }), field: 'spec.renewBefore' },
   { name: 'renewBefore not shorter than duration', doc: cert({ duration: '24h', renewBefore: '24h' }), field: 'spec.renewBefore' },
-  { name: 'renewBefore with renewBeforePercentage', doc: cert({ renewBefore: '1h', renewBeforePercentage: 30 }), field: 'spec.renewBeforePercentage', message: /mutually exclusive/ },
+  {
+    name: 'renewBefore with renewBeforePercentage',
+    doc: cert({ renewBefore: '1h', renewBeforePercentage: 30 }),
+    field: 'spec.renewBeforePercentage',
+    message: /mutually exclusive/,
+  },
   { name: 'renewBeforePercentage out of range', doc: cert({ renewBeforePercentage: 100 }), field: 'spec.renewBeforePercentage' },
   { name: 'unknown spec field', doc: cert({ foo: 1 }), field: 'spec.foo', message: /unknown field "foo"/ },
   { name: 'unknown top-level field', doc: cert({}, { extra: true }), field: 'extra' },
@@ -55,47 +60,100 @@ const invalid: Array<{ name: string; doc: unknown; field: string; message?: RegE
   { name: 'invalid email SAN', doc: cert({ emailAddresses: ['nobody'] }), field: 'spec.emailAddresses[0]' },
   { name: 'unknown usage', doc: cert({ usages: ['server auth', 'world domination'] }), field: 'spec.usages[1]', message: /Unsupported value/ },
   { name: 'issuerRef of unknown kind', doc: cert({ issuerRef: { name: 'le', kind: 'Vault' } }), field: 'spec.issuerRef.kind' },
-  { name: 'external issuer group', doc: cert({ issuerRef: { name: 'le', group: 'awspca.cert-manager.io' } }), field: 'spec.issuerRef.group', message: /external issuers are not supported/ },
+  {
+    name: 'external issuer group',
+    doc: cert({ issuerRef: { name: 'le', group: 'awspca.cert-manager.io' } }),
+    field: 'spec.issuerRef.group',
+    message: /external issuers are not supported/,
+  },
   { name: 'RSA key size 1024', doc: cert({ privateKey: { size: 1024 } }), field: 'spec.privateKey.size' },
   { name: 'ECDSA key size 2048', doc: cert({ privateKey: { algorithm: 'ECDSA', size: 2048 } }), field: 'spec.privateKey.size' },
   { name: 'keystores', doc: cert({ keystores: { pkcs12: { create: true } } }), field: 'spec.keystores', message: /not supported yet/ },
   { name: 'revisionHistoryLimit 0', doc: cert({ revisionHistoryLimit: 0 }), field: 'spec.revisionHistoryLimit' },
   { name: 'isCA as a string', doc: cert({ isCA: 'yes' }), field: 'spec.isCA', message: /must be of type boolean/ },
   { name: 'dns01 solver', doc: issuer({ solvers: [{ dns01: { cloudflare: {} } }] }), field: 'spec.acme.solvers[0].dns01', message: /only http01 solvers/ },
-  { name: 'solver without a type', doc: issuer({ solvers: [{ selector: { dnsZones: ['example.com'] } }] }), field: 'spec.acme.solvers[0]', message: /one of http01 or dns01 is required/ },
+  {
+    name: 'solver without a type',
+    doc: issuer({ solvers: [{ selector: { dnsZones: ['example.com'] } }] }),
+    field: 'spec.acme.solvers[0]',
+    message: /one of http01 or dns01 is required/,
+  },
   { name: 'no solvers', doc: issuer({ solvers: [] }), field: 'spec.acme.solvers' },
   { name: 'selfSigned issuer', doc: issuer({}, { spec: { selfSigned: {} } }), field: 'spec.selfSigned', message: /only acme issuers/ },
   { name: 'empty issuer spec', doc: issuer({}, { spec: {} }), field: 'spec' },
   { name: 'missing ACME server', doc: issuer({ server: undefined }), field: 'spec.acme.server', message: /^Required value$/ },
   { name: 'non-HTTP ACME server', doc: issuer({ server: 'ftp://acme.example' }), field: 'spec.acme.server' },
-  { name: 'ACME server at the metadata IP', doc: issuer({ server: 'http://169.254.169.254/latest/meta-data/' }), field: 'spec.acme.server', message: /link-local or cloud metadata/ },
+  {
+    name: 'ACME server at the metadata IP',
+    doc: issuer({ server: 'http://169.254.169.254/latest/meta-data/' }),
+    field: 'spec.acme.server',
+    message: /link-local or cloud metadata/,
+  },
   { name: 'ACME server at the metadata IP in decimal', doc: issuer({ server: 'http://2852039166/dir' }), field: 'spec.acme.server', message: /169\.254\.169\.254/ },
   { name: 'ACME server at an IPv6 link-local address', doc: issuer({ server: 'https://[fe80::1]:14000/dir' }), field: 'spec.acme.server', message: /link-local/ },
   { name: 'ACME server at the AWS IPv6 metadata address', doc: issuer({ server: 'http://[fd00:ec2::254]/' }), field: 'spec.acme.server', message: /metadata/ },
   { name: 'ACME server at the Alibaba metadata address', doc: issuer({ server: 'http://100.100.100.200/latest/meta-data/' }), field: 'spec.acme.server', message: /metadata/ },
-  { name: 'ACME server at a metadata host name', doc: issuer({ server: 'http://Metadata.Google.Internal./computeMetadata/v1/' }), field: 'spec.acme.server', message: /metadata endpoint/ },
+  {
+    name: 'ACME server at a metadata host name',
+    doc: issuer({ server: 'http://Metadata.Google.Internal./computeMetadata/v1/' }),
+    field: 'spec.acme.server',
+    message: /metadata endpoint/,
+  },
   { name: 'bad ACME email', doc: issuer({ email: 'ops at example.com' }), field: 'spec.acme.email' },
   { name: 'caBundle that is not PEM', doc: issuer({ caBundle: Buffer.from('hello').toString('base64') }), field: 'spec.acme.caBundle', message: /base64 of PEM/ },
   { name: 'EAB without keyID', doc: issuer({ externalAccountBinding: { keySecretRef: { name: 'eab', key: 'secret' } } }), field: 'spec.acme.externalAccountBinding.keyID' },
-  { name: 'EAB without secret key', doc: issuer({ externalAccountBinding: { keyID: 'k', keySecretRef: { name: 'eab' } } }), field: 'spec.acme.externalAccountBinding.keySecretRef.key' },
-  { name: 'EAB with unknown algorithm', doc: issuer({ externalAccountBinding: { keyID: 'k', keySecretRef: { name: 'eab', key: 's' }, keyAlgorithm: 'MD5' } }), field: 'spec.acme.externalAccountBinding.keyAlgorithm' },
+  {
+    name: 'EAB without secret key',
+    doc: issuer({ externalAccountBinding: { keyID: 'k', keySecretRef: { name: 'eab' } } }),
+    field: 'spec.acme.externalAccountBinding.keySecretRef.key',
+  },
+  {
+    name: 'EAB with unknown algorithm',
+    doc: issuer({ externalAccountBinding: { keyID: 'k', keySecretRef: { name: 'eab', key: 's' }, keyAlgorithm: 'MD5' } }),
+    field: 'spec.acme.externalAccountBinding.keyAlgorithm',
+  },
   { name: 'secret with invalid base64', doc: secret({ data: { secret: 'not base64!' } }), field: 'data.secret', message: /must be base64/ },
   { name: 'secret with invalid key', doc: secret({ stringData: { 'a/b': 'x' } }), field: 'stringData.a/b' },
   { name: 'secret with wrong apiVersion', doc: secret({ apiVersion: 'cert-manager.io/v1' }), field: 'apiVersion' },
   // Limits: every one names its field, and a long value is not echoed back whole.
   { name: '300-character name', doc: cert({}, { metadata: { name: 'a'.repeat(300) } }), field: 'metadata.name', message: /no more than 253/ },
   { name: '64-character namespace', doc: cert({}, { metadata: { name: 'web', namespace: 'a'.repeat(64) } }), field: 'metadata.namespace', message: /no more than 63/ },
-  { name: '101 dnsNames', doc: cert({ dnsNames: Array.from({ length: 101 }, (_, i) => `n${i}.example.com`) }), field: 'spec.dnsNames', message: /^Too many: 101: must have at most 100 items$/ },
+  {
+    name: '101 dnsNames',
+    doc: cert({ dnsNames: Array.from({ length: 101 }, (_, i) => `n${i}.example.com`) }),
+    field: 'spec.dnsNames',
+    message: /^Too many: 101: must have at most 100 items$/,
+  },
   { name: '254-character DNS name', doc: cert({ dnsNames: [`${'a.'.repeat(126)}ab`] }), field: 'spec.dnsNames[0]', message: /no more than 253/ },
   { name: '101 IP addresses', doc: cert({ ipAddresses: Array(101).fill('10.0.0.1') }), field: 'spec.ipAddresses', message: /Too many/ },
-  { name: 'label value of 64 characters', doc: cert({}, { metadata: { name: 'web', labels: { team: 'a'.repeat(64) } } }), field: 'metadata.labels.team', message: /no more than 63/ },
+  {
+    name: 'label value of 64 characters',
+    doc: cert({}, { metadata: { name: 'web', labels: { team: 'a'.repeat(64) } } }),
+    field: 'metadata.labels.team',
+    message: /no more than 63/,
+  },
   { name: 'label key with a space', doc: cert({}, { metadata: { name: 'web', labels: { 'my team': 'a' } } }), field: 'metadata.labels.my team' },
-  { name: 'annotations over 256 KiB', doc: cert({}, { metadata: { name: 'web', annotations: { a: 'x'.repeat(262_144) } } }), field: 'metadata.annotations', message: /at most 262144 bytes/ },
+  {
+    name: 'annotations over 256 KiB',
+    doc: cert({}, { metadata: { name: 'web', annotations: { a: 'x'.repeat(262_144) } } }),
+    field: 'metadata.annotations',
+    message: /at most 262144 bytes/,
+  },
   { name: 'secretTemplate label too long', doc: cert({ secretTemplate: { labels: { a: 'b'.repeat(64) } } }), field: 'spec.secretTemplate.labels.a' },
-  { name: 'subject organization too long', doc: cert({ subject: { organizations: ['o'.repeat(1025)] } }), field: 'spec.subject.organizations[0]', message: /^Too long: must have at most 1024 characters$/ },
+  {
+    name: 'subject organization too long',
+    doc: cert({ subject: { organizations: ['o'.repeat(1025)] } }),
+    field: 'spec.subject.organizations[0]',
+    message: /^Too long: must have at most 1024 characters$/,
+  },
   { name: '60,000-character e-mail', doc: cert({ emailAddresses: [`a@${'a.'.repeat(30_000)}@`] }), field: 'spec.emailAddresses[0]', message: /email/ },
   { name: 'ACME e-mail of 60,000 characters', doc: issuer({ email: `a@${'a.'.repeat(30_000)}@` }), field: 'spec.acme.email' },
-  { name: 'EAB keyID too long', doc: issuer({ externalAccountBinding: { keyID: 'k'.repeat(2000), keySecretRef: { name: 'eab', key: 'secret' } } }), field: 'spec.acme.externalAccountBinding.keyID', message: /Too long/ },
+  {
+    name: 'EAB keyID too long',
+    doc: issuer({ externalAccountBinding: { keyID: 'k'.repeat(2000), keySecretRef: { name: 'eab', key: 'secret' } } }),
+    field: 'spec.acme.externalAccountBinding.keyID',
+    message: /Too long/,
+  },
   { name: 'ACME server URL too long', doc: issuer({ server: `https://acme.example/${'a'.repeat(3000)}` }), field: 'spec.acme.server', message: /2048/ },
   { name: '101 solvers', doc: issuer({ solvers: Array(101).fill({ http01: { ingress: {} } }) }), field: 'spec.acme.solvers', message: /Too many/ },
 ];
@@ -165,7 +223,13 @@ const valid: Array<{ name: string; doc: unknown; check: (m: any) => void }> = [
   },
   {
     name: 'Certificate pasted from kubectl get -o yaml',
-    doc: cert({}, { metadata: { name: 'web', namespace: 'team-a', uid: 'u', resourceVersion: '1', generation: 3, creationTimestamp: '2024-01-01T00:00:00Z', managedFields: [] }, status: { conditions: [] } }),
+    doc: cert(
+      {},
+      {
+        metadata: { name: 'web', namespace: 'team-a', uid: 'u', resourceVersion: '1', generation: 3, creationTimestamp: '2024-01-01T00:00:00Z', managedFields: [] },
+        status: { conditions: [] },
+      },
+    ),
     check: (m: CertificateManifest) => assert.deepEqual(m.metadata, { name: 'web', namespace: 'team-a' }),
   },
   {
@@ -205,7 +269,10 @@ test('reports every invalid document, naming each one', () => {
   const result = validateManifests([cert({ dnsNames: ['bad_name'] }), issuer(), { kind: 'Nope' }]);
   assert.equal(result.ok, false);
   if (result.ok) return;
-  assert.deepEqual(result.causes.map((c) => c.field), ['spec.dnsNames[0]', 'kind']);
+  assert.deepEqual(
+    result.causes.map((c) => c.field),
+    ['spec.dnsNames[0]', 'kind'],
+  );
   assert.match(result.causes[0]!.message, /^Certificate default\/web: Invalid value: "bad_name"/);
   assert.match(result.causes[1]!.message, /^document 3: /);
   assert.match(result.message, /^Certificate\.cert-manager\.io "web" is invalid: spec\.dnsNames\[0\]: Invalid value: "bad_name": .*; document 3 is invalid: kind: /);
@@ -223,7 +290,11 @@ test('a single document keeps cause messages unprefixed', () => {
 test('the same object twice in one request is rejected', () => {
   const result = validateManifests([cert(), cert()]);
   assert.equal(result.ok, false);
-  if (!result.ok) assert.deepEqual(result.causes.map((c) => c.field), ['metadata.name']);
+  if (!result.ok)
+    assert.deepEqual(
+      result.causes.map((c) => c.field),
+      ['metadata.name'],
+    );
 });
 
 test('seed Issuer and Certificate validate', () => {

@@ -43,9 +43,7 @@ export function validateManifests(docs: unknown[]): ValidateResult {
   const several = docs.length > 1;
   return {
     ok: false,
-    causes: failures.flatMap(({ index, causes }) =>
-      several ? causes.map((c) => ({ ...c, message: `${label(docs[index], index)}: ${c.message}` })) : causes,
-    ),
+    causes: failures.flatMap(({ index, causes }) => (several ? causes.map((c) => ({ ...c, message: `${label(docs[index], index)}: ${c.message}` })) : causes)),
     message: failures.map(({ index, causes }) => `${resourceName(docs[index], index)} is invalid: ${causes.map(describe).join(', ')}`).join('; '),
   };
 }

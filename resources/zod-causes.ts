@@ -27,10 +27,13 @@ export function issuesToCauses(issues: readonly z.core.$ZodIssue[]): FieldCause[
         return [cause(`Unsupported value: ${showValue(issue.input)}: supported values: ${issue.values.map((v) => showValue(v)).join(', ')}`, 'FieldValueNotSupported')];
       case 'too_small':
         if (issue.origin === 'array' && Number(issue.minimum) === 1) return [cause('Required value: must have at least one item', 'FieldValueRequired')];
-        return [cause(invalidValue(issue.input, `must be ${issue.inclusive ? 'greater than or equal to' : 'greater than'} ${issue.minimum}${unit(issue.origin)}`), 'FieldValueInvalid')];
+        return [
+          cause(invalidValue(issue.input, `must be ${issue.inclusive ? 'greater than or equal to' : 'greater than'} ${issue.minimum}${unit(issue.origin)}`), 'FieldValueInvalid'),
+        ];
       case 'too_big':
         // Kubernetes' wording (field.TooMany / field.TooLong); a long value is not echoed back.
-        if (issue.origin === 'array') return [cause(`Too many: ${Array.isArray(issue.input) ? issue.input.length : 'too many'}: must have at most ${issue.maximum} items`, 'FieldValueTooMany')];
+        if (issue.origin === 'array')
+          return [cause(`Too many: ${Array.isArray(issue.input) ? issue.input.length : 'too many'}: must have at most ${issue.maximum} items`, 'FieldValueTooMany')];
         if (issue.origin === 'string') return [cause(`Too long: must have at most ${issue.maximum} characters`, 'FieldValueTooLong')];
         return [cause(invalidValue(issue.input, `must be ${issue.inclusive ? 'less than or equal to' : 'less than'} ${issue.maximum}${unit(issue.origin)}`), 'FieldValueInvalid')];
       case 'custom':

@@ -16,7 +16,16 @@ interface Run {
 /** Runs scripts/api.ts until it exits, or until `until` appears in its output (then it is stopped). */
 async function runApi(extraEnv: Record<string, string>, until?: string, timeoutMs = 30_000): Promise<Run> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bind-refusal-'));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, PORT: '0', HTTP01_PORT: '0', HTTP01_HOST: '127.0.0.1', TEMPORAL_ADDRESS: '127.0.0.1:1', ...extraEnv };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HTTP01_PORT: '0',
+    HTTP01_HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+    ...extraEnv,
+  };
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/api.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -38,10 +38,15 @@ async function getIssuer(env: TestEnv, ns: string, name = 'pebble'): Promise<Iss
 const issuerReady = (issuer: IssuerJson) => issuer.status.conditions.find((c) => c.type === 'Ready');
 
 async function waitIssuer(env: TestEnv, ns: string, what: string, ok: (i: IssuerJson) => boolean, timeoutMs = 30_000): Promise<IssuerJson> {
-  return waitFor(`Issuer ${ns}/pebble ${what}`, async () => {
-    const issuer = await getIssuer(env, ns);
-    return ok(issuer) ? issuer : undefined;
-  }, timeoutMs, 100);
+  return waitFor(
+    `Issuer ${ns}/pebble ${what}`,
+    async () => {
+      const issuer = await getIssuer(env, ns);
+      return ok(issuer) ? issuer : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** A new RSA account key as a Secret manifest that replaces the Issuer's account key Secret. */
@@ -144,10 +149,15 @@ describe('a CA that forgets the account (default account re-check period: 24 h)'
     const stuck = await waitIssuer(env, ns, 'failing to register the deactivated key again', (i) => issuerReady(i)?.reason === 'ErrRegisterACMEAccount');
     assert.equal(issuerReady(stuck)?.status, 'False');
     assert.match(issuerReady(stuck)!.message, /deactivated/);
-    const waiting = await waitFor('the Certificate waiting for its Issuer', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return condition(c, 'Issuing')?.reason === 'IssuerNotReady' ? c : undefined;
-    }, 20_000, 200);
+    const waiting = await waitFor(
+      'the Certificate waiting for its Issuer',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return condition(c, 'Issuing')?.reason === 'IssuerNotReady' ? c : undefined;
+      },
+      20_000,
+      200,
+    );
     assert.match(condition(waiting, 'Issuing')!.message, /deactivated/);
     assert.equal(waiting.status.failedIssuanceAttempts, undefined, 'no backoff for the account refusal');
     assert.equal(condition(waiting, 'Ready')?.status, 'True', 'the stored certificate still serves');

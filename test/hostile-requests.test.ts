@@ -8,9 +8,19 @@ import { stringify } from 'yaml';
 import { startTestEnv, type TestEnv } from './support/env.ts';
 
 const certificate = (name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) =>
-  stringify({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name, ...metadata }, spec: { secretName: `${name}-tls`, issuerRef: { name: 'pebble' }, dnsNames: [`${name}.example.test`], ...spec } });
+  stringify({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name, ...metadata },
+    spec: { secretName: `${name}-tls`, issuerRef: { name: 'pebble' }, dnsNames: [`${name}.example.test`], ...spec },
+  });
 const issuer = (acme: Record<string, unknown>) =>
-  stringify({ apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'pebble' }, spec: { acme: { server: 'https://127.0.0.1:1/dir', privateKeySecretRef: { name: 'acct' }, solvers: [{ http01: { ingress: {} } }], ...acme } } });
+  stringify({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Issuer',
+    metadata: { name: 'pebble' },
+    spec: { acme: { server: 'https://127.0.0.1:1/dir', privateKeySecretRef: { name: 'acct' }, solvers: [{ http01: { ingress: {} } }], ...acme } },
+  });
 const secret = (name: string) => stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { secret: 'c2VjcmV0' } });
 
 const lol = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
@@ -52,8 +62,22 @@ const cases: Case[] = [
   { name: 'form-encoded body', body: secret('s'), contentType: 'application/x-www-form-urlencoded', status: 415, reason: 'UnsupportedMediaType' },
   { name: 'missing content type', body: secret('s'), contentType: null, status: 415, reason: 'UnsupportedMediaType' },
   { name: 'cross-site Origin', body: secret('s'), headers: { origin: 'https://evil.example' }, status: 403, reason: 'Forbidden' },
-  { name: 'Sec-Fetch-Site: cross-site renew', method: 'POST', path: '/apis/cert-manager.io/v1/namespaces/default/certificates/web/renew', headers: { 'sec-fetch-site': 'cross-site' }, status: 403, reason: 'Forbidden' },
-  { name: 'cross-site DELETE', method: 'DELETE', path: '/apis/cert-manager.io/v1/namespaces/default/certificates/web', headers: { origin: 'null' }, status: 403, reason: 'Forbidden' },
+  {
+    name: 'Sec-Fetch-Site: cross-site renew',
+    method: 'POST',
+    path: '/apis/cert-manager.io/v1/namespaces/default/certificates/web/renew',
+    headers: { 'sec-fetch-site': 'cross-site' },
+    status: 403,
+    reason: 'Forbidden',
+  },
+  {
+    name: 'cross-site DELETE',
+    method: 'DELETE',
+    path: '/apis/cert-manager.io/v1/namespaces/default/certificates/web',
+    headers: { origin: 'null' },
+    status: 403,
+    reason: 'Forbidden',
+  },
   { name: '2 MiB body (Content-Length)', body: `# ${'x'.repeat(2 * MiB)}\n${secret('s')}`, status: 413, reason: 'RequestEntityTooLarge', message: /API_MAX_BODY_BYTES/ },
   { name: '2 MiB body (chunked, no Content-Length)', body: chunked(2 * MiB), status: 413, reason: 'RequestEntityTooLarge' },
   { name: '501 documents', body: Array.from({ length: 501 }, (_, i) => secret(`s${i}`)).join('---\n'), status: 413, message: /API_MAX_DOCUMENTS/ },
@@ -64,7 +88,13 @@ const cases: Case[] = [
   { name: 'YAML block sequences nested 5,000 deep', body: `${'- '.repeat(5000)}x`, status: 400, message: /nested more than/ },
   { name: '60,000-character e-mail', body: issuer({ email: `a@${'a.'.repeat(30_000)}@` }), status: 422, field: 'spec.acme.email' },
   { name: '60,000-character e-mail SAN', body: certificate('web', { emailAddresses: [`a@${'a.'.repeat(30_000)}@`] }), status: 422, field: 'spec.emailAddresses[0]' },
-  { name: '101 dnsNames', body: certificate('web', { dnsNames: Array.from({ length: 101 }, (_, i) => `n${i}.example.test`) }), status: 422, field: 'spec.dnsNames', message: /at most 100/ },
+  {
+    name: '101 dnsNames',
+    body: certificate('web', { dnsNames: Array.from({ length: 101 }, (_, i) => `n${i}.example.test`) }),
+    status: 422,
+    field: 'spec.dnsNames',
+    message: /at most 100/,
+  },
   { name: '300-character name', body: certificate('a'.repeat(300)), status: 422, field: 'metadata.name', message: /253/ },
   { name: 'huge annotation', body: certificate('web', {}, { annotations: { note: 'x'.repeat(300 * 1024) } }), status: 422, field: 'metadata.annotations', message: /262144/ },
   { name: '64-character label value', body: certificate('web', {}, { labels: { team: 'x'.repeat(64) } }), status: 422, field: 'metadata.labels.team' },
@@ -87,8 +117,7 @@ describe('hostile requests', () => {
   });
   after(async () => env?.stop());
 
-  const bearer = (auth: Auth) =>
-    ({ api: `Bearer ${env.config.api.apiToken}`, secrets: `Bearer ${env.config.api.apiSecretsToken}`, wrong: 'Bearer not-the-token', none: '' })[auth];
+  const bearer = (auth: Auth) => ({ api: `Bearer ${env.config.api.apiToken}`, secrets: `Bearer ${env.config.api.apiSecretsToken}`, wrong: 'Bearer not-the-token', none: '' })[auth];
 
   async function send(c: Case): Promise<Response> {
     const headers: Record<string, string> = { ...c.headers };

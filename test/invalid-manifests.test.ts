@@ -35,7 +35,17 @@ const cases: { name: string; body: string; contentType?: string; status: number;
   { name: 'valid Secret then invalid Certificate: nothing applied', body: `${secret}\n---\n${certificate('  secretName: web-tls')}`, status: 422, field: 'spec.issuerRef' },
   {
     name: 'JSON List with one invalid item',
-    body: JSON.stringify({ kind: 'List', items: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'x' }, spec: { secretName: 's', issuerRef: { name: 'i' }, dnsNames: ['ok.example.test'], duration: '1 hour' } }] }),
+    body: JSON.stringify({
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: 'x' },
+          spec: { secretName: 's', issuerRef: { name: 'i' }, dnsNames: ['ok.example.test'], duration: '1 hour' },
+        },
+      ],
+    }),
     contentType: 'application/json',
     status: 422,
     field: 'spec.duration',
@@ -59,7 +69,10 @@ describe('invalid manifests', () => {
       assert.ok(status.message.length > 0);
       if (c.field) {
         assert.equal(status.reason, 'Invalid');
-        assert.ok(status.details?.causes?.some((cause) => cause.field === c.field), `causes ${JSON.stringify(status.details?.causes)} name ${c.field}`);
+        assert.ok(
+          status.details?.causes?.some((cause) => cause.field === c.field),
+          `causes ${JSON.stringify(status.details?.causes)} name ${c.field}`,
+        );
       }
     });
   }

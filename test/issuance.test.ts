@@ -55,7 +55,11 @@ describe('ACME issuance end to end', () => {
   test('every step is a workflow with a readable ID, and the API lists each resource', async () => {
     const ids: string[] = [];
     for await (const wf of env.client.workflow.list()) ids.push(wf.workflowId);
-    const has = (re: RegExp) => assert.ok(ids.some((id) => re.test(id)), `a workflow ID like ${re} in ${ids.join(', ')}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        ids.some((id) => re.test(id)),
+        `a workflow ID like ${re} in ${ids.join(', ')}`,
+      );
     has(/^issuer\/team-a\/pebble$/);
     has(/^certificate\/team-a\/web$/);
     has(/^certificaterequest\/team-a\/web-1$/);
@@ -66,7 +70,10 @@ describe('ACME issuance end to end', () => {
     assert.match(String((issuer.status as { acme?: { uri?: string } }).acme?.uri), /^https:\/\/127\.0\.0\.1:\d+\/my-account\//);
     const requests = await get(`/apis/cert-manager.io/v1/namespaces/${ns}/certificaterequests`);
     assert.equal(requests.kind, 'CertificateRequestList');
-    assert.deepEqual(requests.items.map((r) => r.metadata.name), ['web-1']);
+    assert.deepEqual(
+      requests.items.map((r) => r.metadata.name),
+      ['web-1'],
+    );
     assert.ok(requests.items[0]!.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     const orders = await get(`/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders`);
     assert.equal(orders.items.length, 1);
@@ -75,14 +82,18 @@ describe('ACME issuance end to end', () => {
     assert.equal(challenges.items.length, 1);
     assert.equal(challenges.items[0]!.status.state, 'valid');
     assert.equal(challenges.items[0]!.status.presented, false);
-    assert.deepEqual(await env.pebble && (await fs.readdir(path.join(env.config.dataDir, 'http01'))), []);
+    assert.deepEqual((await env.pebble) && (await fs.readdir(path.join(env.config.dataDir, 'http01'))), []);
   });
 
   test('the Secret is readable through the API, and unknown names are a 404 Status', async () => {
     const secret = (await get(`/api/v1/namespaces/${ns}/secrets/web-tls`)) as unknown as { type: string; data: Record<string, string> };
     assert.equal(secret.type, 'kubernetes.io/tls');
     assert.equal(Buffer.from(secret.data['tls.crt']!, 'base64').toString(), await fs.readFile(path.join(secretDir(), 'tls.crt'), 'utf8'));
-    for (const p of [`/api/v1/namespaces/${ns}/secrets/nope`, `/apis/cert-manager.io/v1/namespaces/${ns}/certificates/nope`, `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders/nope`]) {
+    for (const p of [
+      `/api/v1/namespaces/${ns}/secrets/nope`,
+      `/apis/cert-manager.io/v1/namespaces/${ns}/certificates/nope`,
+      `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders/nope`,
+    ]) {
       const res = await env.api(p);
       assert.equal(res.status, 404, p);
       assert.equal(((await res.json()) as { reason: string }).reason, 'NotFound');
@@ -92,7 +103,10 @@ describe('ACME issuance end to end', () => {
   test('applying the same manifests again changes nothing', async () => {
     const res = await env.apply(seedManifests(env, { namespace: ns }));
     const body = (await res.json()) as { items: { result: string }[] };
-    assert.deepEqual(body.items.map((i) => i.result), ['unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(
+      body.items.map((i) => i.result),
+      ['unchanged', 'unchanged', 'unchanged'],
+    );
   });
 
   test('the renew endpoint re-issues: revision 2 with a new serial and a new key', async () => {

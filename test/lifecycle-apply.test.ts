@@ -83,36 +83,45 @@ describe('re-applying manifests, key rotation and revision history', () => {
   });
 
   test('rotationPolicy Never keeps the private key across a renewal; Always makes a new one', async () => {
-    await Promise.all((['Never', 'Always'] as const).map(async (policy) => {
-      const name = `rotate-${policy.toLowerCase()}`;
-      const yaml = certificateYaml({ namespace: ns, name, spec: { privateKey: { rotationPolicy: policy } } });
-      assert.deepEqual(await applyResults(env, yaml), ['created']);
-      await waitRevision(env, ns, name, 1);
-      const keyFile = path.join(secretDir(env, ns, `${name}-tls`), 'tls.key');
-      const key1 = await fs.readFile(keyFile);
-      const serial1 = (await readLeaf(env, ns, `${name}-tls`)).serialNumber;
-      await renew(env, ns, name);
-      await waitRevision(env, ns, name, 2);
-      const key2 = await fs.readFile(keyFile);
-      const leaf2 = await readLeaf(env, ns, `${name}-tls`);
-      assert.notEqual(leaf2.serialNumber, serial1, `${policy}: a new certificate`);
-      if (policy === 'Never') assert.ok(key2.equals(key1), 'Never: tls.key is byte-identical');
-      else assert.ok(!key2.equals(key1), 'Always: a new tls.key');
-      assert.ok(leaf2.checkPrivateKey(createPrivateKey(key2)));
-    }));
+    await Promise.all(
+      (['Never', 'Always'] as const).map(async (policy) => {
+        const name = `rotate-${policy.toLowerCase()}`;
+        const yaml = certificateYaml({ namespace: ns, name, spec: { privateKey: { rotationPolicy: policy } } });
+        assert.deepEqual(await applyResults(env, yaml), ['created']);
+        await waitRevision(env, ns, name, 1);
+        const keyFile = path.join(secretDir(env, ns, `${name}-tls`), 'tls.key');
+        const key1 = await fs.readFile(keyFile);
+        const serial1 = (await readLeaf(env, ns, `${name}-tls`)).serialNumber;
+        await renew(env, ns, name);
+        await waitRevision(env, ns, name, 2);
+        const key2 = await fs.readFile(keyFile);
+        const leaf2 = await readLeaf(env, ns, `${name}-tls`);
+        assert.notEqual(leaf2.serialNumber, serial1, `${policy}: a new certificate`);
+        if (policy === 'Never') assert.ok(key2.equals(key1), 'Never: tls.key is byte-identical');
+        else assert.ok(!key2.equals(key1), 'Always: a new tls.key');
+        assert.ok(leaf2.checkPrivateKey(createPrivateKey(key2)));
+      }),
+    );
   });
 
   test('the request list keeps revisionHistoryLimit requests: 1 by default, 2 when asked', async () => {
-    await Promise.all(([['history-default', undefined], ['history-two', 2]] as const).map(async ([name, limit]) => {
-      const yaml = certificateYaml({ namespace: ns, name, spec: limit ? { revisionHistoryLimit: limit } : {} });
-      assert.deepEqual(await applyResults(env, yaml), ['created']);
-      await waitRevision(env, ns, name, 1);
-      for (const revision of [2, 3]) {
-        await renew(env, ns, name);
-        await waitRevision(env, ns, name, revision);
-      }
-      const expected = limit === 2 ? [`${name}-2`, `${name}-3`] : [`${name}-3`];
-      assert.deepEqual(await requestNames(env, ns, name), expected, `revisionHistoryLimit ${limit ?? 'default'}`);
-    }));
+    await Promise.all(
+      (
+        [
+          ['history-default', undefined],
+          ['history-two', 2],
+        ] as const
+      ).map(async ([name, limit]) => {
+        const yaml = certificateYaml({ namespace: ns, name, spec: limit ? { revisionHistoryLimit: limit } : {} });
+        assert.deepEqual(await applyResults(env, yaml), ['created']);
+        await waitRevision(env, ns, name, 1);
+        for (const revision of [2, 3]) {
+          await renew(env, ns, name);
+          await waitRevision(env, ns, name, revision);
+        }
+        const expected = limit === 2 ? [`${name}-2`, `${name}-3`] : [`${name}-3`];
+        assert.deepEqual(await requestNames(env, ns, name), expected, `revisionHistoryLimit ${limit ?? 'default'}`);
+      }),
+    );
   });
 });

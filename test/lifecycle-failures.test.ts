@@ -69,10 +69,15 @@ describe('self-healing, issuer deletion and failure backoff', () => {
     assert.equal(cert.status.revision, 1);
 
     await renew(env, ns, 'orphan');
-    cert = await waitFor('Issuing IssuerNotFound', async () => {
-      const c = await getCertificate(env, ns, 'orphan');
-      return condition(c, 'Issuing')?.reason === 'IssuerNotFound' ? c : undefined;
-    }, 20_000, 200);
+    cert = await waitFor(
+      'Issuing IssuerNotFound',
+      async () => {
+        const c = await getCertificate(env, ns, 'orphan');
+        return condition(c, 'Issuing')?.reason === 'IssuerNotFound' ? c : undefined;
+      },
+      20_000,
+      200,
+    );
     assert.equal(condition(cert, 'Issuing')?.status, 'False');
     assert.match(condition(cert, 'Issuing')!.message, /Issuer orphans\/pebble/);
     assert.equal(cert.status.revision, 1);
@@ -90,13 +95,21 @@ describe('self-healing, issuer deletion and failure backoff', () => {
     assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${blocked}`), ['created', 'created', 'created']);
 
     const seen: CertificateJson[] = [];
-    await waitFor('five failed attempts', async () => {
-      const c = await getCertificate(env, ns, name);
-      const n = c?.status.failedIssuanceAttempts;
-      if (n !== undefined && n !== seen.at(-1)?.status.failedIssuanceAttempts) seen.push(c!);
-      return (n ?? 0) >= 5 ? true : undefined;
-    }, 60_000, 100);
-    assert.deepEqual(seen.map((c) => c.status.failedIssuanceAttempts), [1, 2, 3, 4, 5]);
+    await waitFor(
+      'five failed attempts',
+      async () => {
+        const c = await getCertificate(env, ns, name);
+        const n = c?.status.failedIssuanceAttempts;
+        if (n !== undefined && n !== seen.at(-1)?.status.failedIssuanceAttempts) seen.push(c!);
+        return (n ?? 0) >= 5 ? true : undefined;
+      },
+      60_000,
+      100,
+    );
+    assert.deepEqual(
+      seen.map((c) => c.status.failedIssuanceAttempts),
+      [1, 2, 3, 4, 5],
+    );
     for (const c of seen) {
       assert.ok(c.status.lastFailureTime, 'lastFailureTime is set');
       assert.notEqual(condition(c, 'Ready')?.status, 'True');
@@ -109,10 +122,15 @@ describe('self-healing, issuer deletion and failure backoff', () => {
     for (let i = 1; i < failureTimes.length; i++) assert.ok(failureTimes[i]! >= failureTimes[i - 1]!, 'lastFailureTime moves forward');
 
     // One CertificateRequest run per attempt; the gaps between their starts are the backoff.
-    const starts = await waitFor('five request runs in visibility', async () => {
-      const s = await requestRunStarts(env, ns, name);
-      return s.length >= 5 ? s : undefined;
-    }, 10_000, 200);
+    const starts = await waitFor(
+      'five request runs in visibility',
+      async () => {
+        const s = await requestRunStarts(env, ns, name);
+        return s.length >= 5 ? s : undefined;
+      },
+      10_000,
+      200,
+    );
     const gaps = starts.slice(1, 5).map((s, i) => (s - starts[i]!) / 1000);
     t.diagnostic(`gaps between attempts: ${gaps.map((g) => g.toFixed(2)).join(', ')} s`);
     [2, 4, 8, 8].forEach((want, i) => {
@@ -146,10 +164,15 @@ describe('a challenge the CA cannot reach', () => {
   test('the Certificate is not Ready and says which challenge failed, with the ACME problem', async () => {
     const ns = 'unreachable';
     assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'web' })}`), ['created', 'created', 'created']);
-    const cert = await waitFor('a failed issuance', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return c?.status.failedIssuanceAttempts ? c : undefined;
-    }, 60_000, 200);
+    const cert = await waitFor(
+      'a failed issuance',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return c?.status.failedIssuanceAttempts ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     assert.notEqual(condition(cert, 'Ready')?.status, 'True');
     assert.equal(cert.status.revision, undefined);
     const message = condition(cert, 'Issuing')?.message ?? '';

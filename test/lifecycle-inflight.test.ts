@@ -89,7 +89,11 @@ describe('renew and delete while an issuance is in flight', () => {
     };
 
     // 1. First issuance in flight, no Secret yet.
-    await untilCaught(name, async () => assert.deepEqual(await applyResults(env, yaml), ['created']), () => deleteNow(true));
+    await untilCaught(
+      name,
+      async () => assert.deepEqual(await applyResults(env, yaml), ['created']),
+      () => deleteNow(true),
+    );
     await deleteNow(false);
     assert.equal(await exists(dir), false, 'no Secret was ever written');
     assert.deepEqual(await applyResults(env, yaml), ['created']);

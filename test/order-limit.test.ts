@@ -30,26 +30,39 @@ describe('a limit on concurrent orders per Issuer', () => {
 
   test('six Certificates in one request: all Ready, at most two orders at once, one request each', async () => {
     const certificates = names.slice(1).map((n) =>
-      stringify({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: n, namespace: ns }, spec: { dnsNames: [`${n}.example.test`], secretName: `${n}-tls`, issuerRef: { name: 'pebble' } } }),
+      stringify({
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: n, namespace: ns },
+        spec: { dnsNames: [`${n}.example.test`], secretName: `${n}-tls`, issuerRef: { name: 'pebble' } },
+      }),
     );
     const res = await env.apply([seedManifests(env, { namespace: ns, certificate: names[0] }), ...certificates].join('---\n'));
     assert.equal(res.status, 200, await res.clone().text());
 
     const waitingMessages = new Set<string>();
-    await waitFor('all six Certificates Ready', async () => {
-      const r = await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates`);
-      const list = (await r.json()) as Listed;
-      for (const c of list.items) {
-        const m = c.status.conditions?.find((x) => x.type === 'Issuing')?.message;
-        if (m?.includes('Waiting for a free order slot')) waitingMessages.add(m.replace(/^.*\. (?=Waiting)/, ''));
-      }
-      const ready = list.items.filter((c) => c.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
-      return ready.length === names.length ? true : undefined;
-    }, 240_000, 50);
+    await waitFor(
+      'all six Certificates Ready',
+      async () => {
+        const r = await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates`);
+        const list = (await r.json()) as Listed;
+        for (const c of list.items) {
+          const m = c.status.conditions?.find((x) => x.type === 'Issuing')?.message;
+          if (m?.includes('Waiting for a free order slot')) waitingMessages.add(m.replace(/^.*\. (?=Waiting)/, ''));
+        }
+        const ready = list.items.filter((c) => c.status.conditions?.some((x) => x.type === 'Ready' && x.status === 'True'));
+        return ready.length === names.length ? true : undefined;
+      },
+      240_000,
+      50,
+    );
 
     // Nothing lost, nothing doubled: one CertificateRequest per Certificate.
     const requests = (await (await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificaterequests`)).json()) as Listed;
-    assert.deepEqual(requests.items.map((r) => r.metadata.name).sort(), names.map((n) => `${n}-1`));
+    assert.deepEqual(
+      requests.items.map((r) => r.metadata.name).sort(),
+      names.map((n) => `${n}-1`),
+    );
 
     // An Order's ACME order runs between the grant it received (its history) and the release its
     // gate received (the gate's histories, over every run): those windows may overlap at most twice.
@@ -78,14 +91,22 @@ describe('a limit on concurrent orders per Issuer', () => {
       held.push({ order: wf.workflowId, from: time(granted), to, waited });
     }
     assert.equal(held.length, names.length, 'one Order per Certificate');
-    const edges = held.flatMap((h) => [{ t: h.from, d: 1 }, { t: h.to, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    const edges = held
+      .flatMap((h) => [
+        { t: h.from, d: 1 },
+        { t: h.to, d: -1 },
+      ])
+      .sort((a, b) => a.t - b.t || a.d - b.d);
     let inFlight = 0;
     let most = 0;
     for (const e of edges) most = Math.max(most, (inFlight += e.d));
     assert.ok(most <= 2, `at most 2 orders in flight at once, saw ${most}`);
     assert.equal(most, 2, 'the limit was used, not just respected');
     assert.ok(held.filter((h) => h.waited).length >= 1, 'some Orders queued');
-    assert.ok([...waitingMessages].some((m) => /^Waiting for a free order slot of Issuer storm\/pebble: 2 of 2 in use$/.test(m)), `a waiting Certificate said why: ${[...waitingMessages].join(' | ')}`);
+    assert.ok(
+      [...waitingMessages].some((m) => /^Waiting for a free order slot of Issuer storm\/pebble: 2 of 2 in use$/.test(m)),
+      `a waiting Certificate said why: ${[...waitingMessages].join(' | ')}`,
+    );
 
     // The gate continued-as-new on the way (the server suggests it after 40 events) and lost nothing.
     assert.ok(gateRuns.filter((s) => s === 'CONTINUED_AS_NEW').length >= 1, `gate runs: ${gateRuns.join(', ')}`);

@@ -30,8 +30,7 @@ describe('outbound safety', () => {
   });
 
   /** The seed's EAB Secret + Issuer, with spec.acme fields changed (undefined removes one). */
-  const issuerDocs = (namespace: string, issuer: string, acme: Record<string, unknown>) =>
-    seedManifests(env, { namespace, issuer, acme }).split('---\n').slice(0, 2).join('---\n');
+  const issuerDocs = (namespace: string, issuer: string, acme: Record<string, unknown>) => seedManifests(env, { namespace, issuer, acme }).split('---\n').slice(0, 2).join('---\n');
 
   const issuerReady = async (ns: string, name: string) => {
     const res = await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/issuers/${name}`);
@@ -39,10 +38,15 @@ describe('outbound safety', () => {
     return ((await res.json()) as IssuerJson).status.conditions?.find((c) => c.type === 'Ready');
   };
   const waitIssuer = (ns: string, name: string, status: 'True' | 'False', timeoutMs = 60_000) =>
-    waitFor(`Issuer ${ns}/${name} Ready=${status}`, async () => {
-      const c = await issuerReady(ns, name);
-      return c?.status === status ? c : undefined;
-    }, timeoutMs, 200);
+    waitFor(
+      `Issuer ${ns}/${name} Ready=${status}`,
+      async () => {
+        const c = await issuerReady(ns, name);
+        return c?.status === status ? c : undefined;
+      },
+      timeoutMs,
+      200,
+    );
 
   async function expectRefused(yaml: string, message: RegExp): Promise<void> {
     const res = await env.apply(yaml);
@@ -73,7 +77,11 @@ describe('outbound safety', () => {
 
     const ids: string[] = [];
     for await (const wf of env.client.workflow.list()) ids.push(wf.workflowId);
-    assert.deepEqual(ids.filter((id) => id.includes(`/${ns}/`)), [], 'no workflow started');
+    assert.deepEqual(
+      ids.filter((id) => id.includes(`/${ns}/`)),
+      [],
+      'no workflow started',
+    );
     const secrets = await fs.readdir(path.join(env.config.dataDir, 'secrets', ns)).catch(() => [] as string[]);
     assert.deepEqual(secrets, [], 'no Secret of the refused requests was written');
   });
@@ -87,10 +95,15 @@ describe('outbound safety', () => {
     assert.match(first.message, /ECONNREFUSED|connect/i, first.message);
     const added = await fetch(`${env.pebble.challtestsrvUrl}/add-a`, { method: 'POST', body: JSON.stringify({ host: 'rebind.test', addresses: ['169.254.169.254'] }) });
     assert.equal(added.status, 200);
-    const refused = await waitFor('the next registration attempt to be refused', async () => {
-      const c = await issuerReady(ns, 'ca');
-      return c && /resolves to 169\.254\.169\.254/.test(c.message) ? c : undefined;
-    }, 60_000, 250);
+    const refused = await waitFor(
+      'the next registration attempt to be refused',
+      async () => {
+        const c = await issuerReady(ns, 'ca');
+        return c && /resolves to 169\.254\.169\.254/.test(c.message) ? c : undefined;
+      },
+      60_000,
+      250,
+    );
     assert.match(refused.message, /ACME server rebind\.test resolves to 169\.254\.169\.254: 169\.254\.169\.254 is a link-local or cloud metadata address; refused/);
   });
 
@@ -139,7 +152,10 @@ describe('outbound safety', () => {
     const dark = 'dark';
     // 1. A CA that never answered: accepts TCP, reads, never writes (not even the TLS handshake).
     const hole = await blackHole();
-    await applyResults(env, `${issuerDocs(dark, 'hole', { server: hole.url, caBundle: undefined, skipTLSVerify: true })}---\n${certificateYaml({ namespace: dark, name: 'stuck', issuer: 'hole' })}`);
+    await applyResults(
+      env,
+      `${issuerDocs(dark, 'hole', { server: hole.url, caBundle: undefined, skipTLSVerify: true })}---\n${certificateYaml({ namespace: dark, name: 'stuck', issuer: 'hole' })}`,
+    );
     // 2. A CA that registers accounts, then never answers an order: its Certificates' order calls hang.
     const dimming = await hangingOrders();
     await applyResults(env, issuerDocs(dark, 'dimming', { server: dimming.url, caBundle: undefined, externalAccountBinding: undefined }));
@@ -165,10 +181,15 @@ describe('outbound safety', () => {
     const timeout = /no answer from ACME server https:\/\/127\.0\.0\.1:\d+ within 3s \(ACME_HTTP_TIMEOUT\)/;
     const holeReady = await waitIssuer(dark, 'hole', 'False', 60_000);
     assert.match(holeReady.message, timeout);
-    const stuck = await waitFor('the stuck Certificate to say why', async () => {
-      const c = condition(await mustGetCertificate(env, dark, 'stuck'), 'Issuing');
-      return c && timeout.test(c.message) ? c : undefined;
-    }, 60_000, 250);
+    const stuck = await waitFor(
+      'the stuck Certificate to say why',
+      async () => {
+        const c = condition(await mustGetCertificate(env, dark, 'stuck'), 'Issuing');
+        return c && timeout.test(c.message) ? c : undefined;
+      },
+      60_000,
+      250,
+    );
     assert.equal(stuck.reason, 'IssuerNotReady');
   });
 

@@ -57,12 +57,22 @@ describe('SECRET_STORE=postgres end to end', () => {
     assert.equal(Buffer.from(body.data['tls.key']!, 'base64').toString(), secret.data['tls.key']!.toString(), 'the API reads the same key from the database');
 
     for (const dir of [env.config.dataDir, workerDir]) {
-      for (const sub of ['secrets', 'next-keys', 'http01']) assert.equal(await fs.stat(path.join(dir, sub)).then(() => true, () => false), false, `nothing under ${dir}/${sub}`);
+      for (const sub of ['secrets', 'next-keys', 'http01'])
+        assert.equal(
+          await fs.stat(path.join(dir, sub)).then(
+            () => true,
+            () => false,
+          ),
+          false,
+          `nothing under ${dir}/${sub}`,
+        );
     }
     const db = new pg.Client({ connectionString: env.env.DATABASE_URL });
     await db.connect();
     try {
-      const dump = (await db.query<{ t: string }>('SELECT v::text AS t FROM secret_values v UNION ALL SELECT o::text FROM secret_objects o UNION ALL SELECT h::text FROM http01_tokens h')).rows
+      const dump = (
+        await db.query<{ t: string }>('SELECT v::text AS t FROM secret_values v UNION ALL SELECT o::text FROM secret_objects o UNION ALL SELECT h::text FROM http01_tokens h')
+      ).rows
         .map((r) => r.t)
         .join('\n');
       const values = (await db.query<{ ciphertext: Buffer }>('SELECT ciphertext FROM secret_values')).rows.map((r) => r.ciphertext);

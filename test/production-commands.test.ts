@@ -49,10 +49,15 @@ describe('production commands against a Temporal set up by hand', () => {
 
     worker = npmRun('worker', env.env);
     api = npmRun('api', env.env);
-    const ready = await waitFor('/readyz to answer ok', async () => {
-      const res = await env.api('/readyz').catch(() => undefined);
-      return res?.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
-    }, 90_000, 250);
+    const ready = await waitFor(
+      '/readyz to answer ok',
+      async () => {
+        const res = await env.api('/readyz').catch(() => undefined);
+        return res?.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      },
+      90_000,
+      250,
+    );
     assert.equal(ready['searchAttributes'], 'registered');
 
     const res = await env.apply(seedManifests(env));
@@ -74,17 +79,31 @@ describe('production commands against a Temporal set up by hand', () => {
       await client.connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: Object.keys(SEARCH_ATTRIBUTES) });
       await client.connection.close();
       const base = `http://127.0.0.1:${stack.api!.port}`;
-      const readyz = await waitFor('/readyz to report missing attributes', async () => {
-        const r = await fetch(`${base}/readyz`);
-        return r.status === 503 ? ((await r.json()) as { missingSearchAttributes?: string[]; message?: string }) : undefined;
-      }, 30_000, 250);
+      const readyz = await waitFor(
+        '/readyz to report missing attributes',
+        async () => {
+          const r = await fetch(`${base}/readyz`);
+          return r.status === 503 ? ((await r.json()) as { missingSearchAttributes?: string[]; message?: string }) : undefined;
+        },
+        30_000,
+        250,
+      );
       assert.deepEqual(readyz.missingSearchAttributes?.sort(), Object.keys(SEARCH_ATTRIBUTES).sort());
       assert.match(readyz.message ?? '', /temporal operator search-attribute create --namespace bare/);
 
-      const applied = await waitFor('apply to be refused with 503', async () => {
-        const r = await fetch(`${base}/v1/manifests`, { method: 'POST', headers: { 'content-type': 'application/yaml', authorization: `Bearer ${env.env['API_TOKEN']}` }, body: seedManifests(env, { namespace: 'team-a' }) });
-        return r.status === 503 ? ((await r.json()) as { message: string }) : undefined;
-      }, 30_000, 500);
+      const applied = await waitFor(
+        'apply to be refused with 503',
+        async () => {
+          const r = await fetch(`${base}/v1/manifests`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/yaml', authorization: `Bearer ${env.env['API_TOKEN']}` },
+            body: seedManifests(env, { namespace: 'team-a' }),
+          });
+          return r.status === 503 ? ((await r.json()) as { message: string }) : undefined;
+        },
+        30_000,
+        500,
+      );
       assert.match(applied.message, /not registered on Temporal namespace "bare".*temporal operator search-attribute create/);
     } finally {
       await stack.stop();

@@ -22,8 +22,14 @@ describe('reads without a worker', () => {
 
   before(async () => {
     env = await startTestEnv();
-    for (const [ns, app] of [['team-a', 'web'], ['team-b', 'api']] as const) {
-      const yaml = seedManifests(env, { namespace: ns, certificate: app }).replace(`name: ${app}\n  namespace: ${ns}`, `name: ${app}\n  namespace: ${ns}\n  labels:\n    app: ${app}\n    tier: front`);
+    for (const [ns, app] of [
+      ['team-a', 'web'],
+      ['team-b', 'api'],
+    ] as const) {
+      const yaml = seedManifests(env, { namespace: ns, certificate: app }).replace(
+        `name: ${app}\n  namespace: ${ns}`,
+        `name: ${app}\n  namespace: ${ns}\n  labels:\n    app: ${app}\n    tier: front`,
+      );
       const res = await env.apply(yaml);
       assert.equal(res.status, 200, await res.clone().text());
     }

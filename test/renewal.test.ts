@@ -29,8 +29,7 @@ const twoThirds = (c: CertificateDoc) => {
   return Math.floor((nb + ((ms(c.status.notAfter) - nb) * 2) / 3) / 1000) * 1000;
 };
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-const renew = (env: TestEnv, ns: string, name: string) =>
-  env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates/${name}/renew`, { method: 'POST' });
+const renew = (env: TestEnv, ns: string, name: string) => env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates/${name}/renew`, { method: 'POST' });
 
 describe('renewal on schedule, without any signal', () => {
   // Short enough that two renewals fit in well under a minute, long enough that an issuance
@@ -52,14 +51,19 @@ describe('renewal on schedule, without any signal', () => {
     const last = new Map<number, CertificateDoc>();
     const sequence: number[] = [];
     const notReady: string[] = [];
-    await waitFor('revision 3', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      const r = c.status.revision ?? 0;
-      if (sequence.at(-1) !== r) sequence.push(r);
-      last.set(r, c);
-      if (!isReady(c)) notReady.push(`revision ${r}: ${JSON.stringify(c.status.conditions)}`);
-      return r >= 3 ? c : undefined;
-    }, 120_000, 150);
+    await waitFor(
+      'revision 3',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        const r = c.status.revision ?? 0;
+        if (sequence.at(-1) !== r) sequence.push(r);
+        last.set(r, c);
+        if (!isReady(c)) notReady.push(`revision ${r}: ${JSON.stringify(c.status.conditions)}`);
+        return r >= 3 ? c : undefined;
+      },
+      120_000,
+      150,
+    );
     const elapsed = (Date.now() - started) / 1000;
 
     assert.deepEqual(sequence, [1, 2, 3], `revisions observed in order, one at a time (took ${elapsed.toFixed(1)} s)`);
@@ -77,7 +81,10 @@ describe('renewal on schedule, without any signal', () => {
       assert.equal(c.status.notBefore, isoSeconds(new Date(leaf.validFrom)), `revision ${r} notBefore`);
       assert.equal(c.status.notAfter, isoSeconds(new Date(leaf.validTo)), `revision ${r} notAfter`);
       const at = ms(c.status.renewalTime);
-      assert.ok(at >= ms(c.status.notBefore) && at <= ms(c.status.notAfter), `revision ${r} renewalTime ${c.status.renewalTime} inside [${c.status.notBefore}, ${c.status.notAfter}]`);
+      assert.ok(
+        at >= ms(c.status.notBefore) && at <= ms(c.status.notAfter),
+        `revision ${r} renewalTime ${c.status.renewalTime} inside [${c.status.notBefore}, ${c.status.notAfter}]`,
+      );
       assert.ok(at <= twoThirds(c), `revision ${r} renewalTime ${c.status.renewalTime} no later than the 2/3 point`);
       // Pebble's window for so short a certificate is its whole lifetime; the service picks a
       // moment in it and renews at whichever comes first.
@@ -98,9 +105,15 @@ describe('renewal on schedule, without any signal', () => {
     for (const r of [1, 2, 3]) {
       const o = orders.find((x) => x.metadata.name.startsWith(`web-${r}-`));
       assert.ok(o, `an Order for web-${r} in ${orders.map((x) => x.metadata.name).join(', ')}`);
-      assert.equal(o.spec.replaces, r === 1 ? undefined : replacesPebbleAccepts(ariCertId(await requestLeaf(env, ns, 'web', r - 1))), `web-${r}'s order replaces revision ${r - 1}`);
+      assert.equal(
+        o.spec.replaces,
+        r === 1 ? undefined : replacesPebbleAccepts(ariCertId(await requestLeaf(env, ns, 'web', r - 1))),
+        `web-${r}'s order replaces revision ${r - 1}`,
+      );
     }
-    t.diagnostic(`revision 3 after ${elapsed.toFixed(1)} s; renewal times ${[1, 2].map((r) => `${last.get(r)!.status.notBefore}..${last.get(r)!.status.renewalTime}..${last.get(r)!.status.notAfter}`).join(', ')}`);
+    t.diagnostic(
+      `revision 3 after ${elapsed.toFixed(1)} s; renewal times ${[1, 2].map((r) => `${last.get(r)!.status.notBefore}..${last.get(r)!.status.renewalTime}..${last.get(r)!.status.notAfter}`).join(', ')}`,
+    );
 
     // The Secret holds the certificate of whatever revision is current, and its renewal time is
     // inside that certificate's validity.
@@ -109,7 +122,10 @@ describe('renewal on schedule, without any signal', () => {
     assert.equal(leaf.serialNumber, current.serialNumber, `tls.crt is revision ${cert.status.revision}'s certificate`);
     assert.equal(cert.status.notAfter, isoSeconds(new Date(leaf.validTo)));
     const at = ms(cert.status.renewalTime);
-    assert.ok(at >= ms(cert.status.notBefore) && at <= ms(cert.status.notAfter), `renewalTime ${cert.status.renewalTime} inside [${cert.status.notBefore}, ${cert.status.notAfter}]`);
+    assert.ok(
+      at >= ms(cert.status.notBefore) && at <= ms(cert.status.notAfter),
+      `renewalTime ${cert.status.renewalTime} inside [${cert.status.notBefore}, ${cert.status.notAfter}]`,
+    );
   });
 });
 
@@ -127,10 +143,14 @@ describe('ACME Renewal Information', () => {
   test('the status shows the CA window, a moment chosen in it, and renewal no later than the lifetime rule', async (t) => {
     assert.equal((await env.apply(seedManifests(env, { namespace: ns }))).status, 200);
     await waitReady(env, ns, 'web');
-    const cert = await waitFor('status.renewalInfo', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return c.status.renewalInfo?.suggestedWindow ? c : undefined;
-    }, 30_000);
+    const cert = await waitFor(
+      'status.renewalInfo',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return c.status.renewalInfo?.suggestedWindow ? c : undefined;
+      },
+      30_000,
+    );
     const { leaf } = await stableSnapshot(env, ns, 'web', 'web-tls');
     const info = cert.status.renewalInfo!;
     assert.equal(cert.status.revision, 1);
@@ -141,7 +161,9 @@ describe('ACME Renewal Information', () => {
     assert.ok(start < end, 'window start before end');
     assert.ok(start >= ms(cert.status.notBefore) && end <= ms(cert.status.notAfter), 'window inside the validity');
     const selected = ms(info.selectedTime);
-    t.diagnostic(`validity ${cert.status.notBefore}..${cert.status.notAfter}, window ${info.suggestedWindow!.start}..${info.suggestedWindow!.end}, selected ${info.selectedTime}, renewalTime ${cert.status.renewalTime}`);
+    t.diagnostic(
+      `validity ${cert.status.notBefore}..${cert.status.notAfter}, window ${info.suggestedWindow!.start}..${info.suggestedWindow!.end}, selected ${info.selectedTime}, renewalTime ${cert.status.renewalTime}`,
+    );
     assert.ok(selected >= start && selected <= end, `selectedTime ${info.selectedTime} inside [${info.suggestedWindow!.start}, ${info.suggestedWindow!.end}]`);
     assert.ok(ms(cert.status.renewalTime) <= twoThirds(cert), `renewalTime ${cert.status.renewalTime} no later than the 2/3 point`);
     assert.equal(cert.status.renewalTime, isoSeconds(Math.min(twoThirds(cert), selected)), 'renewalTime = min(lifetime rule, selectedTime)');
@@ -149,10 +171,14 @@ describe('ACME Renewal Information', () => {
     const recheck = ms(info.nextCheck) - ms(info.lastChecked);
     assert.ok(recheck >= 1_000 && recheck <= 3_000, `next check ${recheck} ms after the last one`);
     // ...and the re-check really happens, keeping the chosen moment while the window stays put.
-    const later = await waitFor('a later ARI check', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return c.status.renewalInfo && ms(c.status.renewalInfo.lastChecked) > ms(info.lastChecked) ? c : undefined;
-    }, 15_000);
+    const later = await waitFor(
+      'a later ARI check',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return c.status.renewalInfo && ms(c.status.renewalInfo.lastChecked) > ms(info.lastChecked) ? c : undefined;
+      },
+      15_000,
+    );
     assert.equal(later.status.renewalInfo!.selectedTime, info.selectedTime, 'same window, same chosen moment');
     assert.equal(later.status.revision, 1);
     certId1 = info.certID;
@@ -171,21 +197,29 @@ describe('ACME Renewal Information', () => {
     t.diagnostic(`revision 2 Ready ${took} ms after the window moved into the past`);
     assert.equal(await requestReason(env, ns, 'web-2'), 'Renewing');
 
-    const orders = await waitFor('orders of revisions 1 and 2', async () => {
-      const items = await listOrders(env, ns);
-      const o1 = items.find((o) => o.metadata.name.startsWith('web-1-'));
-      const o2 = items.find((o) => o.metadata.name.startsWith('web-2-'));
-      return o1 && o2 ? { o1, o2 } : undefined;
-    }, 10_000);
+    const orders = await waitFor(
+      'orders of revisions 1 and 2',
+      async () => {
+        const items = await listOrders(env, ns);
+        const o1 = items.find((o) => o.metadata.name.startsWith('web-1-'));
+        const o2 = items.find((o) => o.metadata.name.startsWith('web-2-'));
+        return o1 && o2 ? { o1, o2 } : undefined;
+      },
+      10_000,
+    );
     assert.equal(orders.o1.spec.replaces, undefined, 'the first order replaces nothing');
     assert.equal(orders.o2.spec.replaces, replacesPebbleAccepts(certId1), "revision 2's order replaces revision 1's certificate (ARI certID)");
     assert.equal(orders.o2.status.state, 'valid');
 
     // The new certificate gets its own renewal information (a normal window), so no further renewal.
-    const c2 = await waitFor('renewalInfo of revision 2', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return c.status.renewalInfo?.suggestedWindow ? c : undefined;
-    }, 15_000);
+    const c2 = await waitFor(
+      'renewalInfo of revision 2',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return c.status.renewalInfo?.suggestedWindow ? c : undefined;
+      },
+      15_000,
+    );
     const { leaf: leaf2 } = await stableSnapshot(env, ns, 'web', 'web-tls');
     assert.notEqual(c2.status.renewalInfo!.certID, certId1);
     assert.equal(c2.status.renewalInfo!.certID, ariCertId(leaf2));
@@ -221,14 +255,15 @@ describe('ACME Renewal Information turned off on the Issuer', () => {
     assert.equal(renewed.status, 202);
     await waitReady(env, ns, 'web', 60_000, 2);
     assert.equal(await requestReason(env, ns, 'web-2'), 'ManuallyTriggered');
-    const orders = await waitFor('two orders', async () => {
-      const items = await listOrders(env, ns);
-      return items.length >= 2 ? items : undefined;
-    }, 10_000);
-    assert.deepEqual(
-      orders.map((o) => `${o.metadata.name.replace(/-[0-9a-f]{8}$/, '')} replaces=${o.spec.replaces ?? '-'}`).sort(),
-      ['web-1 replaces=-', 'web-2 replaces=-'],
+    const orders = await waitFor(
+      'two orders',
+      async () => {
+        const items = await listOrders(env, ns);
+        return items.length >= 2 ? items : undefined;
+      },
+      10_000,
     );
+    assert.deepEqual(orders.map((o) => `${o.metadata.name.replace(/-[0-9a-f]{8}$/, '')} replaces=${o.spec.replaces ?? '-'}`).sort(), ['web-1 replaces=-', 'web-2 replaces=-']);
     await sleep(2_500);
     const after2 = await getCertificate(env, ns, 'web');
     assert.equal(after2.status.revision, 2);
@@ -276,10 +311,15 @@ describe('the Certificate workflow continues-as-new', () => {
 
     // Idle: only resyncs run now; the history-length suggestion alone must bring new runs.
     await sleep(8_000);
-    const all = await waitFor('a run started by an idle continue-as-new', async () => {
-      const r = await runs();
-      return r.length > afterRenewals.length ? r : undefined;
-    }, 10_000, 500);
+    const all = await waitFor(
+      'a run started by an idle continue-as-new',
+      async () => {
+        const r = await runs();
+        return r.length > afterRenewals.length ? r : undefined;
+      },
+      10_000,
+      500,
+    );
     const continued = all.filter((r) => r.status === 'CONTINUED_AS_NEW');
     const running = all.filter((r) => r.status === 'RUNNING');
     assert.equal(running.length, 1, `one running run: ${JSON.stringify(all)}`);

@@ -9,17 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { startTestEnv, waitFor, type TestEnv } from './support/env.ts';
-import {
-  applyResults,
-  certificateYaml,
-  condition,
-  deleteCertificate,
-  getCertificate,
-  issuerYaml,
-  renew,
-  secretDir,
-  waitRevision,
-} from './support/lifecycle-helpers.ts';
+import { applyResults, certificateYaml, condition, deleteCertificate, getCertificate, issuerYaml, renew, secretDir, waitRevision } from './support/lifecycle-helpers.ts';
 import { leafOf, listOrders, requestLeaf } from './support/renewal-helpers.ts';
 
 interface StatusBody {
@@ -48,7 +38,10 @@ describe('Secret safety', () => {
     const body = (await res.json()) as StatusBody;
     assert.equal(res.status, 422, JSON.stringify(body));
     assert.equal(body.reason, 'Invalid');
-    assert.ok(body.details?.causes?.some((c) => c.field === field), `a cause for ${field}: ${JSON.stringify(body.details)}`);
+    assert.ok(
+      body.details?.causes?.some((c) => c.field === field),
+      `a cause for ${field}: ${JSON.stringify(body.details)}`,
+    );
     for (const owner of owners) assert.ok(body.message.includes(owner), `message names ${owner}: ${body.message}`);
     return body;
   }
@@ -68,9 +61,13 @@ describe('Secret safety', () => {
     assert.equal(await new FileSecretStore(path.join(env.config.dataDir, 'secrets')).owner(ns, 'shared'), undefined, 'no claim is left behind');
   });
 
-  test('collisions across requests: a second Certificate, a Certificate on an account key, a user Secret over a Certificate\'s; re-apply is fine; delete releases', async () => {
+  test("collisions across requests: a second Certificate, a Certificate on an account key, a user Secret over a Certificate's; re-apply is fine; delete releases", async () => {
     const ns = 'collide-two';
-    assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'first', spec: { secretName: 'site-tls' } })}`), ['created', 'created', 'created']);
+    assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'first', spec: { secretName: 'site-tls' } })}`), [
+      'created',
+      'created',
+      'created',
+    ]);
     await refused(certificateYaml({ namespace: ns, name: 'second', spec: { secretName: 'site-tls' } }), 'spec.secretName', ['Certificate/first', 'Certificate/second']);
     await refused(certificateYaml({ namespace: ns, name: 'keythief', spec: { secretName: 'pebble-account-key' } }), 'spec.secretName', ['Issuer/pebble', 'Certificate/keythief']);
     await refused(secretYaml(ns, 'site-tls'), 'metadata.name', ['Certificate/first', 'a Secret applied by a user']);
@@ -83,10 +80,15 @@ describe('Secret safety', () => {
 
     const res = await deleteCertificate(env, ns, 'first');
     assert.equal(res.status, 200, await res.text());
-    await waitFor('the deleted Certificate released site-tls', async () => {
-      const r = await env.apply(certificateYaml({ namespace: ns, name: 'second', spec: { secretName: 'site-tls' } }));
-      return r.status === 200 ? true : undefined;
-    }, 60_000, 500);
+    await waitFor(
+      'the deleted Certificate released site-tls',
+      async () => {
+        const r = await env.apply(certificateYaml({ namespace: ns, name: 'second', spec: { secretName: 'site-tls' } }));
+        return r.status === 200 ? true : undefined;
+      },
+      60_000,
+      500,
+    );
     await waitRevision(env, ns, 'second', 1);
   });
 
@@ -94,7 +96,9 @@ describe('Secret safety', () => {
     const ns = 'collide-race';
     assert.deepEqual(await applyResults(env, issuerYaml(env, ns)), ['created', 'created']);
     for (let i = 0; i < 5; i++) {
-      const codes = await Promise.all(['x', 'y', 'z'].map(async (n) => (await env.apply(certificateYaml({ namespace: ns, name: `${n}${i}`, spec: { secretName: `race-${i}` } }))).status));
+      const codes = await Promise.all(
+        ['x', 'y', 'z'].map(async (n) => (await env.apply(certificateYaml({ namespace: ns, name: `${n}${i}`, spec: { secretName: `race-${i}` } }))).status),
+      );
       assert.deepEqual(codes.filter((c) => c === 200).length, 1, `round ${i}: ${codes.join(',')}`);
       assert.deepEqual(codes.filter((c) => c === 422).length, 2, `round ${i}: ${codes.join(',')}`);
     }
@@ -109,10 +113,15 @@ describe('Secret safety', () => {
     assert.equal(await store.release(ns, 'web-tls', 'Certificate/web'), true);
     assert.deepEqual(await store.claim(ns, 'web-tls', 'Certificate/intruder'), { ok: true, created: true });
     // The next resync notices; a renew then changes nothing.
-    const cert = await waitFor('Ready SecretOwnedByOther', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return condition(c, 'Ready')?.reason === 'SecretOwnedByOther' ? c : undefined;
-    }, 30_000, 200);
+    const cert = await waitFor(
+      'Ready SecretOwnedByOther',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return condition(c, 'Ready')?.reason === 'SecretOwnedByOther' ? c : undefined;
+      },
+      30_000,
+      200,
+    );
     assert.equal(condition(cert, 'Ready')?.status, 'False');
     assert.match(condition(cert, 'Ready')!.message, /Certificate\/intruder/);
     await renew(env, ns, 'web');
@@ -167,7 +176,9 @@ describe('Secret safety', () => {
       stop = true;
       await reader;
     }
-    console.log(`reader: ${stats.consistent} consistent reads, ${stats.straddled} straddled a switch (${stats.naiveMismatches} of those mismatched), ${stats.keys.size} distinct keys seen`);
+    console.log(
+      `reader: ${stats.consistent} consistent reads, ${stats.straddled} straddled a switch (${stats.naiveMismatches} of those mismatched), ${stats.keys.size} distinct keys seen`,
+    );
     assert.ok(stats.consistent > 100, `${stats.consistent} reads`);
     assert.ok(stats.keys.size >= 10, `the reader saw the renewals happen: ${stats.keys.size} keys`);
   });
@@ -180,10 +191,15 @@ describe('Secret safety', () => {
     await fs.writeFile(dir, 'a file where the Secret directory must go');
     assert.deepEqual(await applyResults(env, certificateYaml({ namespace: ns, name: 'web' })), ['created']);
 
-    const failing = await waitFor('Issuing shows the storing failure', async () => {
-      const c = await getCertificate(env, ns, 'web');
-      return /storing the issued certificate failed: .*; retrying/.test(condition(c, 'Issuing')?.message ?? '') ? c : undefined;
-    }, 90_000, 200);
+    const failing = await waitFor(
+      'Issuing shows the storing failure',
+      async () => {
+        const c = await getCertificate(env, ns, 'web');
+        return /storing the issued certificate failed: .*; retrying/.test(condition(c, 'Issuing')?.message ?? '') ? c : undefined;
+      },
+      90_000,
+      200,
+    );
     assert.equal(condition(failing, 'Issuing')?.status, 'True');
     assert.notEqual(condition(failing, 'Ready')?.status, 'True');
 
@@ -195,7 +211,10 @@ describe('Secret safety', () => {
     assert.equal(stored.serialNumber, ordered.serialNumber, 'the certificate the Order returned is the one stored');
     assert.equal((await listOrders(env, ns)).length, 1, 'one order, no second one');
     const requests = (await (await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificaterequests`)).json()) as { items: { metadata: { name: string } }[] };
-    assert.deepEqual(requests.items.map((r) => r.metadata.name), ['web-1']);
+    assert.deepEqual(
+      requests.items.map((r) => r.metadata.name),
+      ['web-1'],
+    );
     assert.ok(new X509Certificate(await fs.readFile(path.join(dir, 'tls.crt'))).checkPrivateKey(createPrivateKey(await fs.readFile(path.join(dir, 'tls.key')))));
   });
 });

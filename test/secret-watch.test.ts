@@ -12,16 +12,7 @@ import { stringify } from 'yaml';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { certificateWorkflowId } from '../resources/ids.ts';
 import { startTestEnv, waitFor, type TestEnv } from './support/env.ts';
-import {
-  applyResults,
-  certificateYaml,
-  condition,
-  getCertificate,
-  issuerYaml,
-  readLeaf,
-  secretDir,
-  waitRevision,
-} from './support/lifecycle-helpers.ts';
+import { applyResults, certificateYaml, condition, getCertificate, issuerYaml, readLeaf, secretDir, waitRevision } from './support/lifecycle-helpers.ts';
 
 /** Far below any resync: only the watch can have woken the Certificate this fast. */
 const HEAL_MS = 30_000;
@@ -63,7 +54,11 @@ describe('Secret changes wake their Certificate (default resync)', () => {
 
   test('a Secret nobody owns any more (data and owner record deleted by hand) is found through CertManagerSecretName', async () => {
     const ns = 'unowned';
-    assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'web', spec: { secretName: 'shared-name' } })}`), ['created', 'created', 'created']);
+    assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'web', spec: { secretName: 'shared-name' } })}`), [
+      'created',
+      'created',
+      'created',
+    ]);
     await waitRevision(env, ns, 'web', 1);
     await fs.rm(path.join(env.config.dataDir, 'secrets', ns, '..owners', 'shared-name'));
     await fs.rm(secretDir(env, ns, 'shared-name'), { recursive: true });
@@ -80,13 +75,24 @@ describe('Secret changes wake their Certificate (default resync)', () => {
     assert.equal(await store.release(ns, 'site-tls', 'Certificate/site'), true);
     assert.deepEqual(await store.claim(ns, 'site-tls', 'applied'), { ok: true, created: true });
 
-    const userSecret = stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'site-tls', namespace: ns }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': 'mine', 'tls.key': 'mine' } });
+    const userSecret = stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'site-tls', namespace: ns },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': 'mine', 'tls.key': 'mine' },
+    });
     let started = Date.now();
     assert.deepEqual(await applyResults(env, userSecret), ['configured']);
-    await waitFor('site: Ready SecretOwnedByOther', async () => {
-      const c = await getCertificate(env, ns, 'site');
-      return condition(c, 'Ready')?.reason === 'SecretOwnedByOther' ? c : undefined;
-    }, HEAL_MS, 200);
+    await waitFor(
+      'site: Ready SecretOwnedByOther',
+      async () => {
+        const c = await getCertificate(env, ns, 'site');
+        return condition(c, 'Ready')?.reason === 'SecretOwnedByOther' ? c : undefined;
+      },
+      HEAL_MS,
+      200,
+    );
     const noticedMs = Date.now() - started;
 
     started = Date.now();
@@ -98,7 +104,7 @@ describe('Secret changes wake their Certificate (default resync)', () => {
     assert.match((await readLeaf(env, ns, 'site-tls')).subjectAltName ?? '', /site\.example\.test/);
   });
 
-  test('the worker\'s own writes wake nobody: an issued Certificate got no secretChanged signal', async () => {
+  test("the worker's own writes wake nobody: an issued Certificate got no secretChanged signal", async () => {
     const ns = 'quiet';
     assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'calm' })}`), ['created', 'created', 'created']);
     await waitRevision(env, ns, 'calm', 1);

@@ -52,7 +52,10 @@ describe('worker killed mid-issuance', () => {
     assert.equal(cert.status.revision, 1);
 
     const requests = (await (await env.api('/apis/cert-manager.io/v1/namespaces/default/certificaterequests')).json()) as { items: { metadata: { name: string } }[] };
-    assert.deepEqual(requests.items.map((r) => r.metadata.name), ['web-1']);
+    assert.deepEqual(
+      requests.items.map((r) => r.metadata.name),
+      ['web-1'],
+    );
     const orders = (await (await env.api('/apis/acme.cert-manager.io/v1/namespaces/default/orders')).json()) as { items: unknown[] };
     assert.equal(orders.items.length, 1);
     assert.deepEqual(await presented(), [], 'no challenge response is left presented');

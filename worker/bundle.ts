@@ -22,7 +22,10 @@ async function sourceHash(): Promise<string> {
 
 export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundles')): Promise<{ codePath: string }> {
   const codePath = path.join(cacheDir, `workflows-${await sourceHash()}.js`);
-  const cached = await fs.stat(codePath).then(() => true, () => false);
+  const cached = await fs.stat(codePath).then(
+    () => true,
+    () => false,
+  );
   if (!cached) {
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     await fs.mkdir(cacheDir, { recursive: true });

@@ -23,7 +23,13 @@ const manifest = (): Omit<Obj, 'status'> => {
 
 const cases: Array<[string, (m: Omit<Obj, 'status'>) => Omit<Obj, 'status'>, 'unchanged' | 'configured', boolean, number]> = [
   ['same spec is unchanged', (m) => m, 'unchanged', false, 4],
-  ['same spec in another key order is unchanged', (m) => ({ ...m, spec: { issuerRef: { kind: 'Issuer', name: 'le' }, dnsNames: m.spec.dnsNames, secretName: 'web-tls' } }), 'unchanged', false, 4],
+  [
+    'same spec in another key order is unchanged',
+    (m) => ({ ...m, spec: { issuerRef: { kind: 'Issuer', name: 'le' }, dnsNames: m.spec.dnsNames, secretName: 'web-tls' } }),
+    'unchanged',
+    false,
+    4,
+  ],
   ['an explicit undefined field is unchanged', (m) => ({ ...m, spec: { ...m.spec, renewBefore: undefined } }), 'unchanged', false, 4],
   ['spec change is configured and bumps generation', (m) => ({ ...m, spec: { ...m.spec, renewBefore: '24h' } }), 'configured', true, 5],
   ['reordered dnsNames is a spec change', (m) => ({ ...m, spec: { ...m.spec, dnsNames: ['b.example.com', 'a.example.com'] } }), 'configured', true, 5],

@@ -30,8 +30,7 @@ export function applyManifest<T extends Applied>(
     };
   }
   const specChanged = stableJson(current.spec) !== stableJson(next.spec);
-  const metaChanged =
-    stableJson([current.metadata.labels, current.metadata.annotations]) !== stableJson([next.metadata.labels, next.metadata.annotations]);
+  const metaChanged = stableJson([current.metadata.labels, current.metadata.annotations]) !== stableJson([next.metadata.labels, next.metadata.annotations]);
   if (!specChanged && !metaChanged) return { object: current, result: 'unchanged', specChanged };
   const generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);
   return {

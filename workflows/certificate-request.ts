@@ -69,7 +69,10 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
     mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
     const parent = workflowInfo().parent;
-    if (parent) void getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(orderSlotWaiting, { message }).catch(() => undefined);
+    if (parent)
+      void getExternalWorkflowHandle(parent.workflowId, parent.runId)
+        .signal(orderSlotWaiting, { message })
+        .catch(() => undefined);
   });
 
   // Every request made by a Certificate is approved, as cert-manager's default approver does.
@@ -79,7 +82,21 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
     mark(ConditionType.Ready, 'False', Reason.Pending, pending);
     const chainPem = await executeChild(orderWorkflow, {
       workflowId: orderWorkflowId(namespace, order),
-      args: [{ namespace, name: order, requestName: input.name, issuerRef: spec.issuerRef, issuer, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, commonName: spec.commonName, csrPem: input.csrPem, labels: input.labels, replaces: input.replaces }],
+      args: [
+        {
+          namespace,
+          name: order,
+          requestName: input.name,
+          issuerRef: spec.issuerRef,
+          issuer,
+          dnsNames: spec.dnsNames,
+          ipAddresses: spec.ipAddresses,
+          commonName: spec.commonName,
+          csrPem: input.csrPem,
+          labels: input.labels,
+          replaces: input.replaces,
+        },
+      ],
       parentClosePolicy: 'REQUEST_CANCEL',
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
       typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef, orderLabels(input.name)),

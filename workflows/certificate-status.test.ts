@@ -50,8 +50,12 @@ test('issuing then issued: revision, validity, renewalTime, Ready True, no Issui
   assert.equal(s.currentRequest, undefined);
   assert.equal(cond(book, 'Issuing'), undefined);
   assert.deepEqual(cond(book, 'Ready'), {
-    type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired',
-    lastTransitionTime: '2026-01-01T00:01:00Z', observedGeneration: 2,
+    type: 'Ready',
+    status: 'True',
+    reason: 'Ready',
+    message: 'Certificate is up to date and has not expired',
+    lastTransitionTime: '2026-01-01T00:01:00Z',
+    observedGeneration: 2,
   });
 });
 
@@ -114,8 +118,18 @@ test('backoffRemainingMs: issued clears the backoff', () => {
 });
 
 const healthy = (): SecretSummary => ({
-  exists: true, hasCert: true, hasKey: true, keyMatchesCert: true, dnsNames: ['web.example.com'], ipAddresses: [],
-  notBefore: stored.notBefore, notAfter: stored.notAfter, keyAlgorithm: 'ECDSA', keySize: 256, issuerName: 'le', issuerKind: 'Issuer',
+  exists: true,
+  hasCert: true,
+  hasKey: true,
+  keyMatchesCert: true,
+  dnsNames: ['web.example.com'],
+  ipAddresses: [],
+  notBefore: stored.notBefore,
+  notAfter: stored.notAfter,
+  keyAlgorithm: 'ECDSA',
+  keySize: 256,
+  issuerName: 'le',
+  issuerKind: 'Issuer',
 });
 const missing: SecretSummary = { exists: false, hasCert: false, hasKey: false, keyMatchesCert: false, dnsNames: [], ipAddresses: [] };
 const reason = (r: string): IssueReason => ({ reason: r, message: `because ${r}` });

@@ -27,11 +27,7 @@ export class CertificateStatusBook {
   }
 
   private condition(type: string, status: ConditionStatus, reason: string, message: string, now = new Date()): void {
-    this.status.conditions = setCondition(
-      this.status.conditions,
-      { type, status, reason, message, observedGeneration: this.object!.metadata.generation },
-      now,
-    );
+    this.status.conditions = setCondition(this.status.conditions, { type, status, reason, message, observedGeneration: this.object!.metadata.generation }, now);
   }
 
   replaceSpec(applied: Omit<CertificateObject, 'status'>): void {
@@ -91,7 +87,12 @@ export class CertificateStatusBook {
   recordRenewalInfo(certID: string, info: RenewalInfo, bounds: { minMs: number; maxMs: number }, random: number, now = new Date()): void {
     const prev = this.status.renewalInfo?.certID === certID ? this.status.renewalInfo : undefined;
     if (!info.supported) {
-      this.status.renewalInfo = { certID, lastChecked: isoSeconds(now), nextCheck: isoSeconds(new Date(now.getTime() + bounds.maxMs)), error: 'the ACME server does not offer renewal information' };
+      this.status.renewalInfo = {
+        certID,
+        lastChecked: isoSeconds(now),
+        nextCheck: isoSeconds(new Date(now.getTime() + bounds.maxMs)),
+        error: 'the ACME server does not offer renewal information',
+      };
       this.refreshRenewalTime();
       return;
     }

@@ -87,7 +87,13 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       },
     },
   );
-  setHandler(renewCertificate, renewHandler(() => book.requestInFlight(), (on) => void (forced = on)));
+  setHandler(
+    renewCertificate,
+    renewHandler(
+      () => book.requestInFlight(),
+      (on) => void (forced = on),
+    ),
+  );
   setHandler(deleteCertificate, (opts) => void (deletion = opts));
   setHandler(getCertificate, () => book.object);
   // Mid-issuance it changes nothing: the issuance writes the Secret and looks again after.
@@ -179,12 +185,24 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     const wasForced = forced;
     forced = false;
     const replaces = ariEnabled(resolved) && sameIssuer(secret, cert) && secret.keyMatchesCert ? secret.ariCertId : undefined;
-    const outcome = await issueUnlessInterrupted(book, publish, reason, { replaces, issuer: resolved.context }, csr, () => deletion !== undefined || book.object!.metadata.generation !== generation, afterRecovery);
+    const outcome = await issueUnlessInterrupted(
+      book,
+      publish,
+      reason,
+      { replaces, issuer: resolved.context },
+      csr,
+      () => deletion !== undefined || book.object!.metadata.generation !== generation,
+      afterRecovery,
+    );
     failedGeneration = outcome.kind === 'failed' ? generation : undefined;
     publish(book);
     if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
       const { accountUrl } = resolved.context;
-      await reportAccountRejection(ref.namespace, cert.spec.issuerRef, { accountUrl, message: outcome.rejection.message, from: `Certificate ${ref.namespace}/${ref.certificateName}` });
+      await reportAccountRejection(ref.namespace, cert.spec.issuerRef, {
+        accountUrl,
+        message: outcome.rejection.message,
+        from: `Certificate ${ref.namespace}/${ref.certificateName}`,
+      });
       if (outcome.kind === 'accountRejected') {
         accountReport = { accountUrl, message: outcome.rejection.message };
         // The same issuance runs again once the issuer is back; a manual trigger is not used up.
@@ -214,18 +232,12 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   }
 }
 
-const ariEnabled = (issuer: ResolvedIssuer): issuer is Extract<ResolvedIssuer, { found: true }> =>
-  issuer.found && !issuer.context.acme.disableRenewalInfo;
+const ariEnabled = (issuer: ResolvedIssuer): issuer is Extract<ResolvedIssuer, { found: true }> => issuer.found && !issuer.context.acme.disableRenewalInfo;
 
 const sameIssuer = (secret: SecretSummary, cert: CertificateObject) =>
   secret.issuerName === cert.spec.issuerRef.name && (secret.issuerKind ?? 'Issuer') === cert.spec.issuerRef.kind;
 
-async function checkRenewalInfo(
-  book: CertificateStatusBook,
-  issuer: Extract<ResolvedIssuer, { found: true }>,
-  secret: SecretSummary,
-  options: CertificateOptions,
-): Promise<void> {
+async function checkRenewalInfo(book: CertificateStatusBook, issuer: Extract<ResolvedIssuer, { found: true }>, secret: SecretSummary, options: CertificateOptions): Promise<void> {
   try {
     const info = await acme.fetchRenewalInfo(issuer.context, secret.ariCertId!);
     book.recordRenewalInfo(secret.ariCertId!, info, options.ariRecheck, Math.random());
@@ -248,7 +260,12 @@ async function issueUnlessInterrupted(
 ): Promise<Outcome> {
   const work = new CancellationScope();
   const watch = new CancellationScope();
-  void watch.run(() => condition(interrupted)).then(() => work.cancel(), () => undefined);
+  void watch
+    .run(() => condition(interrupted))
+    .then(
+      () => work.cancel(),
+      () => undefined,
+    );
   try {
     await work.run(() => issue(book, publish, reason, request, csr));
     return { kind: 'issued' };

@@ -4,14 +4,7 @@
 // signal. A slot is never lost: a grant to a run that has closed fails and frees it, and while
 // slots are held the gate checks every `leakCheckMs` whether a holder closed without giving it
 // back (terminated, timed out). The gate ends once idle and is started again by the next order.
-import {
-  allHandlersFinished,
-  condition,
-  getExternalWorkflowHandle,
-  setHandler,
-  workflowInfo,
-  type SignalDefinition,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
 import { admit, dropClosed, enqueue, release, type OrderGateState, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';

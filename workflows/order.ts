@@ -68,17 +68,16 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
   };
 
   // Runs started before the gate existed replay without it.
-  const slot = patched('order-slot-gate') ? orderSlot(input, (reason) => {
-    object.status.reason = reason;
-    publish(object);
-  }) : undefined;
+  const slot = patched('order-slot-gate')
+    ? orderSlot(input, (reason) => {
+        object.status.reason = reason;
+        publish(object);
+      })
+    : undefined;
 
   try {
     await slot?.acquire();
-    const identifiers = [
-      ...input.dnsNames.map((value) => ({ type: 'dns' as const, value })),
-      ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
-    ];
+    const identifiers = [...input.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...input.ipAddresses.map((value) => ({ type: 'ip' as const, value }))];
     const created = await acme.createAcmeOrder(issuer, identifiers, input.replaces);
     object.spec.replaces = created.replaced;
     let order = track(created);
@@ -97,14 +96,26 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
       object.status.state = 'invalid';
       fail(rootMessage(failed.reason), failed.reason);
     }
-    const invalid = authzs.find((a) => a.status === 'invalid' || a.status === 'deactivated' as string);
+    const invalid = authzs.find((a) => a.status === 'invalid' || a.status === ('deactivated' as string));
     if (invalid) fail(`authorization for ${invalid.identifier.value} is ${invalid.status}`);
 
-    order = track(await pollUntil(() => acme.getAcmeOrder(issuer, order.url), (o) => o.status !== 'pending', { what: 'order to become ready' }));
+    order = track(
+      await pollUntil(
+        () => acme.getAcmeOrder(issuer, order.url),
+        (o) => o.status !== 'pending',
+        { what: 'order to become ready' },
+      ),
+    );
     if (order.status === 'ready') {
       order = track((await acme.finalizeAcmeOrder(issuer, { url: order.url, finalize: order.finalize, csrPem: input.csrPem })).value);
     }
-    order = track(await pollUntil(() => acme.getAcmeOrder(issuer, order.url), (o) => o.status !== 'processing', { what: 'certificate to be issued' }));
+    order = track(
+      await pollUntil(
+        () => acme.getAcmeOrder(issuer, order.url),
+        (o) => o.status !== 'processing',
+        { what: 'certificate to be issued' },
+      ),
+    );
     if (order.status !== 'valid' || !order.certificate) fail(`order is ${order.status}${order.error ? `: ${order.error}` : ''}`);
     const chainPem = await acme.downloadAcmeCertificate(issuer, order.certificate!);
     object.status.certificate = asciiToBase64(chainPem);

@@ -14,7 +14,6 @@ import type { CertificateStatusBook } from './certificate-status.ts';
 import { storeRound } from './activities.ts';
 import { rootMessage } from './failure.ts';
 
-
 /** Failures no retry can fix: the key for this chain is gone, or the chain is not for it. */
 const FATAL = new Set(['KeyLost', 'KeyMismatch']);
 const FIRST_WAIT_MS = 5_000;

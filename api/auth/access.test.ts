@@ -7,8 +7,16 @@ import { crossSiteReason } from './cross-site.ts';
 const both = { apiToken: 'api-t', apiSecretsToken: 'sec-t' };
 
 const bearers: [string | undefined, Bearer][] = [
-  [undefined, 'none'], ['', 'none'], ['Bearer api-t', 'api'], ['bearer api-t', 'api'], ['Bearer sec-t', 'secrets'],
-  ['Bearer api-t2', 'unknown'], ['Bearer api', 'unknown'], ['api-t', 'unknown'], ['Basic YXBpLXQ=', 'unknown'], ['Bearer ', 'unknown'],
+  [undefined, 'none'],
+  ['', 'none'],
+  ['Bearer api-t', 'api'],
+  ['bearer api-t', 'api'],
+  ['Bearer sec-t', 'secrets'],
+  ['Bearer api-t2', 'unknown'],
+  ['Bearer api', 'unknown'],
+  ['api-t', 'unknown'],
+  ['Basic YXBpLXQ=', 'unknown'],
+  ['Bearer ', 'unknown'],
 ];
 for (const [header, expected] of bearers) test(`bearerOf(${JSON.stringify(header)}) = ${expected}`, () => assert.equal(bearerOf(header, both), expected));
 

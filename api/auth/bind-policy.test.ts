@@ -3,8 +3,18 @@ import { test } from 'node:test';
 import { bindDecision, isLoopback } from './bind-policy.ts';
 
 const loopback: [string, boolean][] = [
-  ['127.0.0.1', true], ['127.1.2.3', true], ['::1', true], ['[::1]', true], ['localhost', true], ['::ffff:127.0.0.1', true],
-  ['0.0.0.0', false], ['::', false], ['10.0.0.1', false], ['192.168.1.1', false], ['example.com', false], ['128.0.0.1', false],
+  ['127.0.0.1', true],
+  ['127.1.2.3', true],
+  ['::1', true],
+  ['[::1]', true],
+  ['localhost', true],
+  ['::ffff:127.0.0.1', true],
+  ['0.0.0.0', false],
+  ['::', false],
+  ['10.0.0.1', false],
+  ['192.168.1.1', false],
+  ['example.com', false],
+  ['128.0.0.1', false],
 ];
 for (const [host, expected] of loopback) test(`isLoopback(${host}) = ${expected}`, () => assert.equal(isLoopback(host), expected));
 

@@ -15,10 +15,18 @@ export type BindDecision = { ok: false; message: string } | { ok: true; level: '
 export function bindDecision(c: { host: string; apiToken?: string; allowUnauthenticated: boolean }): BindDecision {
   if (c.apiToken) return { ok: true, level: 'info', message: `API listens on ${c.host}; every endpoint but /healthz and /readyz needs Authorization: Bearer <API_TOKEN>` };
   if (isLoopback(c.host)) {
-    return { ok: true, level: 'info', message: `no API_TOKEN: the API listens on ${c.host} only (loopback) and needs no token; set API_TOKEN or API_TOKEN_FILE to serve other machines` };
+    return {
+      ok: true,
+      level: 'info',
+      message: `no API_TOKEN: the API listens on ${c.host} only (loopback) and needs no token; set API_TOKEN or API_TOKEN_FILE to serve other machines`,
+    };
   }
   if (c.allowUnauthenticated) {
-    return { ok: true, level: 'warn', message: `ALLOW_UNAUTHENTICATED=true: the API listens on ${c.host} WITHOUT AUTHENTICATION; anyone who reaches this port can apply, renew and delete resources` };
+    return {
+      ok: true,
+      level: 'warn',
+      message: `ALLOW_UNAUTHENTICATED=true: the API listens on ${c.host} WITHOUT AUTHENTICATION; anyone who reaches this port can apply, renew and delete resources`,
+    };
   }
   return {
     ok: false,

@@ -16,9 +16,7 @@ export async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult>
   if (m.kind === 'Secret') return applySecret(deps, m);
   const deadline = Date.now() + APPLY_DEADLINE_MS;
   try {
-    return await deps.client.connection.withDeadline(deadline, () =>
-      m.kind === 'Certificate' ? applyCertificateManifest(deps, m) : applyIssuerManifest(deps, m),
-    );
+    return await deps.client.connection.withDeadline(deadline, () => (m.kind === 'Certificate' ? applyCertificateManifest(deps, m) : applyIssuerManifest(deps, m)));
   } catch (err) {
     if (Date.now() < deadline) throw err;
     // gRPC DEADLINE_EXCEEDED, which the API answers with 503.

@@ -4,7 +4,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Manifest } from '../../resources/types.ts';
 import { partialApplyStatus } from './apply-report.ts';
 
-const m = (kind: Manifest['kind'], name: string) => ({ apiVersion: kind === 'Secret' ? 'v1' : 'cert-manager.io/v1', kind, metadata: { name, namespace: 'team-a' } }) as unknown as Manifest;
+const m = (kind: Manifest['kind'], name: string) =>
+  ({ apiVersion: kind === 'Secret' ? 'v1' : 'cert-manager.io/v1', kind, metadata: { name, namespace: 'team-a' } }) as unknown as Manifest;
 
 test('a part-way failure answers with the error status and every item in details.items', () => {
   const error = Object.assign(new Error('Temporal is down'), { code: 14 });

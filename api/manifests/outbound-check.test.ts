@@ -50,5 +50,8 @@ test('several documents: only issuers are checked, each refusal names its issuer
   ];
   const causes = await outboundCauses(manifests, outbound('127.0.0.1/32', ''));
   // 127.0.0.1 as a literal is denied too: the configured list applies to literals.
-  assert.deepEqual(causes.map((c) => c.message.split(':')[0]), ['Issuer team-a/ok', 'Issuer team-a/bad', 'ClusterIssuer bad-cluster']);
+  assert.deepEqual(
+    causes.map((c) => c.message.split(':')[0]),
+    ['Issuer team-a/ok', 'Issuer team-a/bad', 'ClusterIssuer bad-cluster'],
+  );
 });

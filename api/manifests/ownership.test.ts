@@ -29,7 +29,10 @@ let n = 0;
 const freshStore = () => new FileSecretStore(path.join(root, `s${n++}`));
 
 const cert = (name: string, secretName: string, namespace = 'ns') => ({
-  apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name, namespace }, spec: { secretName, dnsNames: ['a.example.com'], issuerRef: { name: 'le' } },
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'Certificate',
+  metadata: { name, namespace },
+  spec: { secretName, dnsNames: ['a.example.com'], issuerRef: { name: 'le' } },
 });
 const issuer = (name: string, keyName: string, opts: { kind?: 'Issuer' | 'ClusterIssuer'; eab?: string; namespace?: string; noGeneration?: boolean } = {}) => ({
   apiVersion: 'cert-manager.io/v1',
@@ -61,7 +64,12 @@ const oneRequest: Array<[string, unknown[], string[], string[]]> = [
   ['Certificate on the Issuer account key', [issuer('le', 'le-key'), cert('a', 'le-key')], ['spec.secretName'], ['Issuer/le', 'Certificate/a']],
   ['Certificate on the Issuer account key, Certificate first', [cert('a', 'le-key'), issuer('le', 'le-key')], ['spec.secretName'], ['Issuer/le', 'Certificate/a']],
   ['Certificate on the EAB Secret name', [issuer('le', 'le-key', { eab: 'eab' }), cert('a', 'eab')], ['spec.secretName'], ['Issuer/le', 'Certificate/a']],
-  ['Certificate on a ClusterIssuer key in the cluster resource namespace', [issuer('ce', 'ce-key', { kind: 'ClusterIssuer' }), cert('a', 'ce-key', 'cert-manager')], ['spec.secretName'], ['ClusterIssuer/ce', 'Certificate/a']],
+  [
+    'Certificate on a ClusterIssuer key in the cluster resource namespace',
+    [issuer('ce', 'ce-key', { kind: 'ClusterIssuer' }), cert('a', 'ce-key', 'cert-manager')],
+    ['spec.secretName'],
+    ['ClusterIssuer/ce', 'Certificate/a'],
+  ],
   ['ClusterIssuer key name in another namespace is no clash', [issuer('ce', 'ce-key', { kind: 'ClusterIssuer' }), cert('a', 'ce-key')], [], []],
   ['Certificate on a Secret applied in the request', [secret('s'), cert('a', 's')], ['spec.secretName'], ['a Secret applied by a user', 'Certificate/a']],
   ['Issuer with its account key Secret and EAB Secret applied alongside', [issuer('le', 'k', { eab: 'e' }), secret('k'), secret('e')], [], []],
@@ -70,8 +78,15 @@ const oneRequest: Array<[string, unknown[], string[], string[]]> = [
 for (const [name, docs, fields, owners] of oneRequest) {
   test(`ownershipConflicts in one request: ${name}`, async () => {
     const causes = await ownershipConflicts(manifests(docs), freshStore(), config);
-    assert.deepEqual(causes.map((c) => c.field), fields);
-    for (const owner of owners) assert.ok(causes.some((c) => c.message.includes(owner)), `${owner} in ${JSON.stringify(causes)}`);
+    assert.deepEqual(
+      causes.map((c) => c.field),
+      fields,
+    );
+    for (const owner of owners)
+      assert.ok(
+        causes.some((c) => c.message.includes(owner)),
+        `${owner} in ${JSON.stringify(causes)}`,
+      );
   });
 }
 
@@ -93,7 +108,10 @@ for (const [name, first, second, fields] of twoRequests) {
     const store = freshStore();
     assert.deepEqual(await claimSecrets(manifests(first), store, config), []);
     const causes = await claimSecrets(manifests(second), store, config);
-    assert.deepEqual(causes.map((c) => c.field), fields);
+    assert.deepEqual(
+      causes.map((c) => c.field),
+      fields,
+    );
   });
 }
 

@@ -40,7 +40,6 @@ export function secretUses(manifests: Manifest[], config: Pick<Config, 'clusterR
   return uses.sort((a, b) => APPLY_PHASE[a.manifest.kind] - APPLY_PHASE[b.manifest.kind]);
 }
 
-
 /**
  * Whether `use` may share a Secret `holder` owns. A Certificate shares with nobody. Issuers and
  * the user share the rest: an Issuer reads an account key another Issuer generated or the user

@@ -1,14 +1,7 @@
 // The resource kinds the API serves: URL plural, scope, List kind, the workflow that holds each
 // object and its query.
 import type { QueryDefinition } from '@temporalio/common';
-import {
-  certificateRequestWorkflowId,
-  certificateWorkflowId,
-  challengeWorkflowId,
-  issuerWorkflowId,
-  orderWorkflowId,
-  type ResourceKind,
-} from '../../resources/ids.ts';
+import { certificateRequestWorkflowId, certificateWorkflowId, challengeWorkflowId, issuerWorkflowId, orderWorkflowId, type ResourceKind } from '../../resources/ids.ts';
 import { getCertificate, getCertificateRequest, getChallenge, getIssuer, getOrder } from '../../resources/messages.ts';
 
 export interface ReadableKind {
@@ -24,7 +17,15 @@ export interface ReadableKind {
 }
 
 export const kinds = {
-  issuers: { kind: 'Issuer', plural: 'issuers', group: 'cert-manager.io', namespaced: true, entity: true, workflowId: (ns, n) => issuerWorkflowId('Issuer', ns, n), query: getIssuer },
+  issuers: {
+    kind: 'Issuer',
+    plural: 'issuers',
+    group: 'cert-manager.io',
+    namespaced: true,
+    entity: true,
+    workflowId: (ns, n) => issuerWorkflowId('Issuer', ns, n),
+    query: getIssuer,
+  },
   clusterissuers: {
     kind: 'ClusterIssuer',
     plural: 'clusterissuers',

@@ -33,14 +33,16 @@ export async function floorIssuer(env: TestEnv): Promise<IssueFn> {
     });
     const key = await generatePrivateKey(spec.privateKey);
     const csr = await createCsr(spec, key);
-    const cert = await http.run(trust, () => client.auto({
-      csr,
-      termsOfServiceAgreed: true,
-      skipChallengeVerification: true,
-      challengePriority: ['http-01'],
-      challengeCreateFn: (_authz, challenge, keyAuthorization) => store.present(challenge.token, keyAuthorization),
-      challengeRemoveFn: (_authz, challenge) => store.cleanup(challenge.token),
-    }));
+    const cert = await http.run(trust, () =>
+      client.auto({
+        csr,
+        termsOfServiceAgreed: true,
+        skipChallengeVerification: true,
+        challengePriority: ['http-01'],
+        challengeCreateFn: (_authz, challenge, keyAuthorization) => store.present(challenge.token, keyAuthorization),
+        challengeRemoveFn: (_authz, challenge) => store.cleanup(challenge.token),
+      }),
+    );
     if (!cert.includes('BEGIN CERTIFICATE')) throw new Error(`floor: no certificate for ${name}`);
   };
 }

@@ -38,7 +38,12 @@ export async function throughput(issue: IssueFn, prefix: string, n: number, conc
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export async function measure(issue: IssueFn, prefix: string, o: { warmup: number; latencyN: number; throughputN: number; concurrency: number }, log: (s: string) => void): Promise<Figures> {
+export async function measure(
+  issue: IssueFn,
+  prefix: string,
+  o: { warmup: number; latencyN: number; throughputN: number; concurrency: number },
+  log: (s: string) => void,
+): Promise<Figures> {
   for (let i = 1; i <= o.warmup; i++) await issue(`${prefix}warm-${i}`, 'sequential');
   log(`  warm-up: ${o.warmup} issued`);
   const lat = await latency(issue, `${prefix}lat-`, o.latencyN);

@@ -39,7 +39,9 @@ export function printReport(r: Results): void {
       `Ready polled every ${p.latencyPollMs} ms (latency) / ${p.throughputPollMs} ms (throughput); percentiles nearest-rank`,
   );
   console.log(`worker RSS: ${s.workerRssMiB.note}`);
-  console.log(`CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped`);
+  console.log(
+    `CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped`,
+  );
   console.log(`total bench wall time: ${r.totalSeconds} s`);
   console.log(`BENCH_JSON ${JSON.stringify(r)}`);
 }

@@ -98,7 +98,9 @@ export async function pollReady(env: TestEnv, pathname: string, everyMs: number,
 
 /** The EAB Secret and the Issuer (seedManifests without its Certificate), applied and waited Ready. */
 export async function setupIssuer(env: TestEnv, signal: AbortSignal): Promise<void> {
-  const docs = seedManifests(env, { namespace: NAMESPACE, issuer: ISSUER }).split('---\n').filter((d) => !/^kind: Certificate$/m.test(d));
+  const docs = seedManifests(env, { namespace: NAMESPACE, issuer: ISSUER })
+    .split('---\n')
+    .filter((d) => !/^kind: Certificate$/m.test(d));
   const res = await env.apply(docs.join('---\n'));
   if (res.status !== 200) throw new Error(`applying the Issuer failed: HTTP ${res.status}: ${await res.text()}`);
   await pollReady(env, `/apis/cert-manager.io/v1/namespaces/${NAMESPACE}/issuers/${ISSUER}`, 50, 60_000, 0, signal);

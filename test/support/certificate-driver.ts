@@ -100,10 +100,15 @@ export class CertificateDriver {
   /** Polls the published object until `ok` holds; fails with the last object seen. */
   async until(what: string, ok: (o: CertificateObject) => boolean, timeoutMs = 30_000): Promise<CertificateObject> {
     let last: CertificateObject | undefined;
-    await eventually(what, async () => {
-      last = await this.object().catch(() => undefined);
-      return last !== undefined && ok(last);
-    }, timeoutMs, () => JSON.stringify(last?.status));
+    await eventually(
+      what,
+      async () => {
+        last = await this.object().catch(() => undefined);
+        return last !== undefined && ok(last);
+      },
+      timeoutMs,
+      () => JSON.stringify(last?.status),
+    );
     return last!;
   }
 
@@ -113,11 +118,15 @@ export class CertificateDriver {
 
   /** Resolves once the workflow has handled every signal sent so far (a task completed after it). */
   async signalsHandled(timeoutMs = 30_000): Promise<void> {
-    await eventually(`Certificate ${this.name} to handle its signals`, async () => {
-      const { events } = await this.handle.fetchHistory();
-      const types = (events ?? []).map((e) => e.eventType as number);
-      return types.lastIndexOf(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) > types.lastIndexOf(E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
-    }, timeoutMs);
+    await eventually(
+      `Certificate ${this.name} to handle its signals`,
+      async () => {
+        const { events } = await this.handle.fetchHistory();
+        const types = (events ?? []).map((e) => e.eventType as number);
+        return types.lastIndexOf(E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) > types.lastIndexOf(E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+      },
+      timeoutMs,
+    );
   }
 
   /**
@@ -128,16 +137,21 @@ export class CertificateDriver {
    */
   async idle(timeoutMs = 30_000): Promise<void> {
     let last = '';
-    await eventually(`Certificate ${this.name} to sleep with nothing in flight`, async () => {
-      const { events } = await this.handle.fetchHistory();
-      const types = withoutEmptyTasks((events ?? []).map((e) => e.eventType as number));
-      const lastTask = types.lastIndexOf(EVENT.WORKFLOW_TASK_COMPLETED);
-      const after = types.slice(lastTask + 1);
-      const count = (...ts: number[]) => types.filter((t) => ts.includes(t)).length;
-      const childOpen = count(EVENT.START_CHILD_WORKFLOW_EXECUTION_INITIATED) > count(...CHILD_CLOSED);
-      last = `events after the last task: ${after.map((t) => E[t]).join(', ') || 'none'}${childOpen ? '; a child is open' : ''}`;
-      return lastTask >= 0 && after.at(-1) === EVENT.TIMER_STARTED && after.every((t) => QUIET.includes(t)) && !childOpen;
-    }, timeoutMs, () => last);
+    await eventually(
+      `Certificate ${this.name} to sleep with nothing in flight`,
+      async () => {
+        const { events } = await this.handle.fetchHistory();
+        const types = withoutEmptyTasks((events ?? []).map((e) => e.eventType as number));
+        const lastTask = types.lastIndexOf(EVENT.WORKFLOW_TASK_COMPLETED);
+        const after = types.slice(lastTask + 1);
+        const count = (...ts: number[]) => types.filter((t) => ts.includes(t)).length;
+        const childOpen = count(EVENT.START_CHILD_WORKFLOW_EXECUTION_INITIATED) > count(...CHILD_CLOSED);
+        last = `events after the last task: ${after.map((t) => E[t]).join(', ') || 'none'}${childOpen ? '; a child is open' : ''}`;
+        return lastTask >= 0 && after.at(-1) === EVENT.TIMER_STARTED && after.every((t) => QUIET.includes(t)) && !childOpen;
+      },
+      timeoutMs,
+      () => last,
+    );
   }
 }
 
@@ -156,7 +170,13 @@ function withoutEmptyTasks(types: number[]): number[] {
   return out;
 }
 
-const QUIET: number[] = [E.EVENT_TYPE_MARKER_RECORDED, E.EVENT_TYPE_TIMER_CANCELED, E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, E.EVENT_TYPE_TIMER_STARTED];
+const QUIET: number[] = [
+  E.EVENT_TYPE_MARKER_RECORDED,
+  E.EVENT_TYPE_TIMER_CANCELED,
+  E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+  E.EVENT_TYPE_TIMER_STARTED,
+];
 const CHILD_CLOSED: number[] = [
   E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
   E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,

@@ -75,8 +75,7 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   };
   const config = loadConfig(env);
   const client = await connectClient(config, temporal.address);
-  const startService = () =>
-    opts.stack === false ? undefined : startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack });
+  const startService = () => (opts.stack === false ? undefined : startStack(config, temporal.address, { log: createLogger(config.logLevel, 'test'), ...opts.stack }));
   const base = `http://127.0.0.1:${config.port}`;
   const api = (pathname: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
@@ -175,11 +174,15 @@ export interface CertificateView {
 }
 
 export async function waitReady(env: TestEnv, namespace: string, name: string, timeoutMs = 90_000, minRevision = 1): Promise<CertificateView> {
-  return waitFor(`Certificate ${namespace}/${name} Ready`, async () => {
-    const res = await env.api(`/apis/cert-manager.io/v1/namespaces/${namespace}/certificates/${name}`);
-    if (res.status !== 200) return undefined;
-    const cert = (await res.json()) as CertificateView;
-    const ready = cert.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-    return ready && (cert.status.revision ?? 0) >= minRevision ? cert : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `Certificate ${namespace}/${name} Ready`,
+    async () => {
+      const res = await env.api(`/apis/cert-manager.io/v1/namespaces/${namespace}/certificates/${name}`);
+      if (res.status !== 200) return undefined;
+      const cert = (await res.json()) as CertificateView;
+      const ready = cert.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+      return ready && (cert.status.revision ?? 0) >= minRevision ? cert : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -190,8 +190,14 @@ export class FakeActivities {
       verifyAcmeAccount: async () => ({ valid: true, keyThumbprint: 'fake-thumbprint' }),
       fetchRenewalInfo: async () => ({ supported: false }),
       inspectCertificateSecret: async (ref) =>
-        structuredClone(this.secrets.get(key(ref.namespace, ref.secretName))) ??
-        { exists: false, hasCert: false, hasKey: false, keyMatchesCert: false, dnsNames: [], ipAddresses: [] },
+        structuredClone(this.secrets.get(key(ref.namespace, ref.secretName))) ?? {
+          exists: false,
+          hasCert: false,
+          hasKey: false,
+          keyMatchesCert: false,
+          dnsNames: [],
+          ipAddresses: [],
+        },
       generateKeyAndCsr: async (ref, spec, revision) =>
         `-----BEGIN CERTIFICATE REQUEST-----\n${ref.namespace}/${ref.certificateName} revision ${revision} for ${spec.dnsNames.join(',')}\n-----END CERTIFICATE REQUEST-----\n`,
       storeCertificate: async (ref, issued) => {

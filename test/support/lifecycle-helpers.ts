@@ -89,10 +89,15 @@ export const isReady = (cert: CertificateJson | undefined) => condition(cert, 'R
 
 /** Waits until the Certificate is Ready at exactly or at least `revision`. */
 export async function waitRevision(env: TestEnv, ns: string, name: string, revision: number, timeoutMs = 60_000): Promise<CertificateJson> {
-  return waitFor(`Certificate ${ns}/${name} Ready at revision ${revision}`, async () => {
-    const cert = await getCertificate(env, ns, name);
-    return isReady(cert) && (cert!.status.revision ?? 0) >= revision && !cert!.status.currentRequest ? cert : undefined;
-  }, timeoutMs, 200);
+  return waitFor(
+    `Certificate ${ns}/${name} Ready at revision ${revision}`,
+    async () => {
+      const cert = await getCertificate(env, ns, name);
+      return isReady(cert) && (cert!.status.revision ?? 0) >= revision && !cert!.status.currentRequest ? cert : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 export async function renew(env: TestEnv, ns: string, name: string): Promise<void> {
@@ -111,7 +116,10 @@ export async function readLeaf(env: TestEnv, ns: string, secretName: string): Pr
 }
 
 export async function exists(p: string): Promise<boolean> {
-  return fs.stat(p).then(() => true, () => false);
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Tokens whose key authorization is presented right now (files in <dataDir>/http01). */
@@ -159,21 +167,20 @@ export async function requestRunStarts(env: TestEnv, ns: string, certName: strin
  * the issuance completes unseen, this says 'missed' and the caller tries again. An issuance that
  * neither presents nor completes within the timeout is a failure (a lost trigger).
  */
-export async function catchInFlight(
-  env: TestEnv,
-  ns: string,
-  name: string,
-  trigger: () => Promise<void>,
-  timeoutMs = 45_000,
-): Promise<'presented' | 'missed'> {
+export async function catchInFlight(env: TestEnv, ns: string, name: string, trigger: () => Promise<void>, timeoutMs = 45_000): Promise<'presented' | 'missed'> {
   const before = (await getCertificate(env, ns, name))?.status.revision ?? 0;
   await trigger();
   let lastCheck = 0;
-  return waitFor(`Certificate ${ns}/${name}: an issuance after revision ${before} presenting a challenge`, async () => {
-    if ((await presented(env)).length > 0) return 'presented' as const;
-    if (Date.now() - lastCheck < 250) return undefined;
-    lastCheck = Date.now();
-    const cert = await getCertificate(env, ns, name);
-    return isReady(cert) && (cert!.status.revision ?? 0) > before && !cert!.status.currentRequest ? ('missed' as const) : undefined;
-  }, timeoutMs, 5);
+  return waitFor(
+    `Certificate ${ns}/${name}: an issuance after revision ${before} presenting a challenge`,
+    async () => {
+      if ((await presented(env)).length > 0) return 'presented' as const;
+      if (Date.now() - lastCheck < 250) return undefined;
+      lastCheck = Date.now();
+      const cert = await getCertificate(env, ns, name);
+      return isReady(cert) && (cert!.status.revision ?? 0) > before && !cert!.status.currentRequest ? ('missed' as const) : undefined;
+    },
+    timeoutMs,
+    5,
+  );
 }

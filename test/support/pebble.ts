@@ -59,9 +59,7 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const [listen, mgmt, tlsPort, dnsPort, challMgmt, defaultHttp] = await freePorts(6) as [
-      number, number, number, number, number, number,
-    ];
+    const [listen, mgmt, tlsPort, dnsPort, challMgmt, defaultHttp] = (await freePorts(6)) as [number, number, number, number, number, number];
     const httpPort = opts.httpPort ?? defaultHttp;
     const { caPem, certPem, keyPem } = await listenerCert();
     await writeFile(join(dir, 'cert.pem'), certPem);
@@ -70,10 +68,22 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
     // Empty addresses disable challtestsrv's HTTP-01/TLS-ALPN/DoH listeners, so nothing answers on
     // the HTTP-01 port unless the test starts its own solver there.
     const chall = spawnTool('pebble-challtestsrv', [
-      '-dnsserver', `127.0.0.1:${dnsPort}`,
-      '-http01', '', '-https01', '', '-tlsalpn01', '', '-doh', '',
-      '-management', `127.0.0.1:${challMgmt}`,
-      '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '',
+      '-dnsserver',
+      `127.0.0.1:${dnsPort}`,
+      '-http01',
+      '',
+      '-https01',
+      '',
+      '-tlsalpn01',
+      '',
+      '-doh',
+      '',
+      '-management',
+      `127.0.0.1:${challMgmt}`,
+      '-defaultIPv4',
+      '127.0.0.1',
+      '-defaultIPv6',
+      '',
     ]);
     procs.push(chall);
     const dnsServer = `127.0.0.1:${dnsPort}`;
@@ -109,11 +119,16 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
         cwd: dir,
         env: { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', ...opts.env },
       });
-      await waitUntilReady(pebbleProc, 'pebble', async () => {
-        await httpsGet(directoryUrl, caPem);
-        await httpsGet(`${managementUrl}/roots/0`, caPem);
-        return true;
-      }, START_TIMEOUT_MS);
+      await waitUntilReady(
+        pebbleProc,
+        'pebble',
+        async () => {
+          await httpsGet(directoryUrl, caPem);
+          await httpsGet(`${managementUrl}/roots/0`, caPem);
+          return true;
+        },
+        START_TIMEOUT_MS,
+      );
     };
     await launch();
 
@@ -146,9 +161,7 @@ function httpsGet(url: string, ca: string): Promise<string> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}: ${body}`)),
-      );
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}: ${body}`))));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));

@@ -28,7 +28,9 @@ export function findPostgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   let versions: string[] = [];
   try {
-    versions = readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    versions = readdirSync(root)
+      .filter((v) => /^\d+(\.\d+)?$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
   } catch {
     return undefined;
   }

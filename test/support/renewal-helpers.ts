@@ -25,13 +25,11 @@ export async function getJson<T>(env: TestEnv, pathname: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export const getCertificate = (env: TestEnv, ns: string, name: string) =>
-  getJson<CertificateDoc>(env, `/apis/cert-manager.io/v1/namespaces/${ns}/certificates/${name}`);
+export const getCertificate = (env: TestEnv, ns: string, name: string) => getJson<CertificateDoc>(env, `/apis/cert-manager.io/v1/namespaces/${ns}/certificates/${name}`);
 
 export const isReady = (c: CertificateDoc) => c.status.conditions.some((x) => x.type === 'Ready' && x.status === 'True');
 
-export const listOrders = async (env: TestEnv, ns: string) =>
-  (await getJson<{ items: OrderObject[] }>(env, `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders`)).items;
+export const listOrders = async (env: TestEnv, ns: string) => (await getJson<{ items: OrderObject[] }>(env, `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders`)).items;
 
 /** The leaf certificate a CertificateRequest of the given revision got from the CA. */
 export async function requestLeaf(env: TestEnv, ns: string, cert: string, revision: number): Promise<X509Certificate> {
@@ -48,8 +46,7 @@ export function leafPem(chainPem: string): string {
 
 export const leafOf = (chainPem: string) => new X509Certificate(leafPem(chainPem));
 
-export const secretCrtPath = (env: TestEnv, ns: string, secretName: string) =>
-  path.join(env.config.dataDir, 'secrets', ns, secretName, 'tls.crt');
+export const secretCrtPath = (env: TestEnv, ns: string, secretName: string) => path.join(env.config.dataDir, 'secrets', ns, secretName, 'tls.crt');
 
 /**
  * The Secret's leaf together with the Certificate status that describes it: reads the status,

@@ -46,7 +46,11 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   const [env, bundle] = await Promise.all([
     onDevServer
       ? TestWorkflowEnvironment.createLocal({
-          server: { executable: { type: 'existing-path', path: findTool('temporal') }, searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS), log: { format: 'pretty', level: 'warn' } },
+          server: {
+            executable: { type: 'existing-path', path: findTool('temporal') },
+            searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS),
+            log: { format: 'pretty', level: 'warn' },
+          },
         })
       : startTestServer(),
     workflowBundle(),
@@ -56,7 +60,10 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
 
   async function startWorker(): Promise<WorkerUnderTest> {
     const taskQueue = `wf-test-${randomBytes(4).toString('hex')}`;
-    const fakes = new FakeActivities(() => env.currentTimeMs(), () => env.client);
+    const fakes = new FakeActivities(
+      () => env.currentTimeMs(),
+      () => env.client,
+    );
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,

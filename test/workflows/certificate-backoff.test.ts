@@ -96,7 +96,10 @@ test('a spec change during the backoff issues at once, for the new spec', async 
   // No clock moves from here on: a Certificate still waiting out its 1h backoff would never issue.
   assert.equal(await cert.apply({ dnsNames: ['allowed.example.com'] }), 'configured');
   const o = await cert.until('the new spec issued', (x) => x.status.revision === 1 && isReady(x));
-  assert.deepEqual(fakes.calls('createAcmeOrder').map(([, ids]) => ids.map((i) => i.value)), [['refused.example.com'], ['allowed.example.com']]);
+  assert.deepEqual(
+    fakes.calls('createAcmeOrder').map(([, ids]) => ids.map((i) => i.value)),
+    [['refused.example.com'], ['allowed.example.com']],
+  );
   assert.equal(o.status.failedIssuanceAttempts, undefined);
 });
 

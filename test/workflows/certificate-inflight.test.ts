@@ -31,7 +31,10 @@ test('a renew during an issuance is that issuance; a renew after it starts the n
   await cert.renew();
   const o = await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x));
   assert.equal(await statusOf(env.client, cert.requestId(2)), 'COMPLETED');
-  assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
+  assert.deepEqual(
+    fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision),
+    [1, 2],
+  );
   assert.equal(o.status.failedIssuanceAttempts, undefined);
 });
 
@@ -57,7 +60,10 @@ test('a spec change mid-order cancels the issuance (its challenge cleans up) and
   const reissued = await currentRun(env.client, cert.requestId(1));
   assert.notEqual(reissued.runId, request.runId, 'a new CertificateRequest run for the new spec');
   assert.equal(await statusOf(env.client, reissued.workflowId, reissued.runId), 'COMPLETED');
-  assert.deepEqual(fakes.calls('createAcmeOrder').map(([, ids]) => ids.map((i) => i.value)), [['old.example.com'], ['new.example.com']]);
+  assert.deepEqual(
+    fakes.calls('createAcmeOrder').map(([, ids]) => ids.map((i) => i.value)),
+    [['old.example.com'], ['new.example.com']],
+  );
   assert.deepEqual(fakes.secrets.get(`${NAMESPACE}/respec-tls`)?.dnsNames, ['new.example.com']);
   assert.deepEqual([...fakes.presented], [], 'no challenge response left served');
   assert.equal(o.status.currentRequest, undefined);
@@ -79,9 +85,15 @@ test('a delete mid-order cancels the issuance, cleans up the challenge, ends the
   await cert.handle.result();
   assert.equal(await statusOf(env.client, cert.handle.workflowId), 'COMPLETED');
   assert.equal(await statusOf(env.client, request.workflowId, request.runId), 'CANCELLED');
-  assert.ok(fakes.calls('cleanupHttp01').some(([t]) => t === token), 'the challenge cleaned up');
+  assert.ok(
+    fakes.calls('cleanupHttp01').some(([t]) => t === token),
+    'the challenge cleaned up',
+  );
   assert.deepEqual([...fakes.presented], []);
-  assert.deepEqual(fakes.calls('removeCertificateData').map(([ref, deleteSecret]) => [ref.secretName, deleteSecret]), [['gone-tls', true]]);
+  assert.deepEqual(
+    fakes.calls('removeCertificateData').map(([ref, deleteSecret]) => [ref.secretName, deleteSecret]),
+    [['gone-tls', true]],
+  );
   assert.equal(fakes.secrets.has(`${NAMESPACE}/gone-tls`), false, 'deleteSecret=true removed the Secret');
   assert.equal(fakes.calls('generateKeyAndCsr').length, 2, 'nothing issued after the delete');
 });
@@ -95,7 +107,10 @@ test('a delete without deleteSecret mid-order keeps the Secret', async (t) => {
   await selfCheck.entered;
   await cert.delete(false);
   await cert.handle.result();
-  assert.deepEqual(fakes.calls('removeCertificateData').map(([, deleteSecret]) => deleteSecret), [false]);
+  assert.deepEqual(
+    fakes.calls('removeCertificateData').map(([, deleteSecret]) => deleteSecret),
+    [false],
+  );
   assert.ok(fakes.secrets.has(`${NAMESPACE}/kept-tls`));
   assert.deepEqual([...fakes.presented], []);
 });

@@ -22,7 +22,10 @@ test('a deleted Secret is issued again at the secretChanged signal, without the 
   fakes.secrets.delete(`${NAMESPACE}/touched-tls`);
   await cert.secretChanged();
   const o = await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x));
-  assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
+  assert.deepEqual(
+    fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision),
+    [1, 2],
+  );
   assert.equal(o.status.failedIssuanceAttempts, undefined);
 });
 

@@ -30,7 +30,17 @@ async function startChallenge(t: { after(fn: () => Promise<void>): void }) {
     taskQueue: worker.taskQueue,
     // A short task timeout: a held local activity lets the worker see the cancellation sooner.
     workflowTaskTimeout: '2s',
-    args: [{ namespace: NAMESPACE, name, orderName: 'web-1-order', issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' }, issuer: FAKE_ISSUER, authorization: authz, labels: {} }],
+    args: [
+      {
+        namespace: NAMESPACE,
+        name,
+        orderName: 'web-1-order',
+        issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' },
+        issuer: FAKE_ISSUER,
+        authorization: authz,
+        labels: {},
+      },
+    ],
   });
   worker.roots.add(handle.workflowId);
   return { fakes, handle, token };

@@ -27,7 +27,10 @@ test('a renew sent while the issuing run stores its certificate issues the next 
   store.release();
 
   const o = await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x), 15_000);
-  assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
+  assert.deepEqual(
+    fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision),
+    [1, 2],
+  );
   assert.equal(await statusOf(env.client, cert.requestId(2)), 'COMPLETED');
   assert.equal((await cert.handle.describe()).runId, firstRun, 'issuing does not continue-as-new');
   assert.equal(o.status.failedIssuanceAttempts, undefined);
@@ -50,7 +53,10 @@ test('a long history continues-as-new at the resync wake-up; a renew sent as the
   await skipped;
 
   await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x));
-  assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
+  assert.deepEqual(
+    fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision),
+    [1, 2],
+  );
   await cert.idle();
   assert.equal(await statusOf(env.client, cert.requestId(3)), undefined, 'one renew, one new revision');
 });
@@ -64,5 +70,8 @@ test('renews sent in a burst right after an issuance are one re-issue, not one e
   store.release();
   await cert.until('revision 2', (x) => x.status.revision === 2 && isReady(x), 15_000);
   await cert.idle();
-  assert.deepEqual(fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision), [1, 2]);
+  assert.deepEqual(
+    fakes.calls('generateKeyAndCsr').map(([, , revision]) => revision),
+    [1, 2],
+  );
 });

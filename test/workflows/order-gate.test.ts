@@ -34,7 +34,19 @@ async function startOrder(worker: WorkerUnderTest, n: string): Promise<WorkflowH
   const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
     workflowId: orderWorkflowId(NAMESPACE, n),
     taskQueue: worker.taskQueue,
-    args: [{ namespace: NAMESPACE, name: n, requestName: n, issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' }, issuer: FAKE_ISSUER, dnsNames: [dnsName(n)], ipAddresses: [], csrPem: `csr of ${n}`, labels: {} }],
+    args: [
+      {
+        namespace: NAMESPACE,
+        name: n,
+        requestName: n,
+        issuerRef: { name: 'fake-ca', kind: 'Issuer', group: 'cert-manager.io' },
+        issuer: FAKE_ISSUER,
+        dnsNames: [dnsName(n)],
+        ipAddresses: [],
+        csrPem: `csr of ${n}`,
+        labels: {},
+      },
+    ],
   });
   worker.roots.add(handle.workflowId);
   await eventually(`${n} to ask for a slot`, () => worker.fakes.calls('requestOrderSlot').length > asked && worker.fakes.results('requestOrderSlot').length > asked);
@@ -116,7 +128,10 @@ test('a holder terminated without giving its slot back loses it at the next chec
   await second.result().finally(() => void (done = true));
   await noise;
   assert.deepEqual(created(worker.fakes).slice(0, 2), ['leak-1', 'leak-2']);
-  assert.ok(worker.fakes.calls('findClosedRuns').some(([runs]) => runs.some((r) => r.workflowId === first.workflowId)), 'found by the check');
+  assert.ok(
+    worker.fakes.calls('findClosedRuns').some(([runs]) => runs.some((r) => r.workflowId === first.workflowId)),
+    'found by the check',
+  );
   await gateSays(0, 0);
 });
 
