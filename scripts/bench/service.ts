@@ -22,8 +22,14 @@ export interface WorkerProcess {
 }
 
 /** The worker (scripts/worker.ts), or another part of the service (scripts/api.ts), as its own process. */
+/** BENCH_WORKER_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops. */
+const workerProfileArgs = (script: string) => {
+  const dir = process.env.BENCH_WORKER_CPU_PROF;
+  return dir && script === 'worker.ts' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+};
+
 export function startWorkerProcess(env: TestEnv, script: 'worker.ts' | 'api.ts' = 'worker.ts'): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', script)], {
+  const child = spawn(process.execPath, [...workerProfileArgs(script), '--import', 'tsx', path.join(root, 'scripts', script)], {
     cwd: root,
     env: { ...process.env, ...env.env },
     stdio: ['ignore', 'pipe', 'pipe'],
