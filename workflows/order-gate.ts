@@ -32,9 +32,12 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   let sending = 0;
   let nextCheck = Date.now() + leakCheckMs;
   const newlyQueued: SlotHolder[] = [];
+  const regrant: SlotHolder[] = [];
   const publish = objectPublisher<OrderGateObject>();
 
   setHandler(requestOrderSlot, (request) => {
+    // A holder asking again never saw its grant: send it again.
+    if (state.holders.some((h) => h.workflowId === request.workflowId && h.runId === request.runId)) regrant.push({ workflowId: request.workflowId, runId: request.runId });
     const before = state.queue.length;
     state = enqueue(state, request);
     if (state.queue.length > before) newlyQueued.push(state.queue.at(-1)!);
@@ -61,7 +64,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     changed = false;
     const admitted = admit(state);
     state = admitted.state;
-    for (const run of admitted.granted) send(run, orderSlotGranted);
+    for (const run of [...admitted.granted, ...regrant.splice(0)]) send(run, orderSlotGranted);
     // Told once, when they join the queue: a notice per waiter per change would be quadratic.
     for (const run of newlyQueued.splice(0)) {
       if (state.queue.some((q) => q.workflowId === run.workflowId && q.runId === run.runId)) send(run, orderSlotQueued, { inUse: state.holders.length, limit: state.limit });
