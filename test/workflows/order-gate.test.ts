@@ -102,7 +102,7 @@ test('slots are granted first come first served, never more than the limit at on
   await gateSays(0, 0);
 });
 
-test('a holder terminated without giving its slot back loses it at the next check; the next Order goes ahead', { timeout: 60_000 }, async (t) => {
+test('a holder terminated without giving its slot back loses it at the next check; the next Order goes ahead', { timeout: 180_000 }, async (t) => {
   // A short check period on the clock as it runs: the test server does not skip time while an
   // activity runs, and holding the first Order needs one running.
   const worker = await gateWorker(t, 1, 2_000);
