@@ -205,4 +205,3 @@ test('FileSecretStore migrates the old flat layout: read as is, owner adopted fr
   );
   assert.equal(await fs.readlink(path.join(eab, 'secret')), '..data/secret');
 });
-

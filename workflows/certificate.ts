@@ -152,8 +152,8 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       await sleepUnless(interrupted, backoffMs);
       continue;
     }
-    // The key is made while the issuer is looked up: both are local activities, run side by side.
-    // If the issuance does not happen now, the key waits for this revision (private-key.ts).
+    // The key is made while the issuer is looked up. If the issuance does not happen now, the key
+    // waits for this revision (private-key.ts) and the next attempt reuses it.
     const csr = patched('key-beside-issuer-lookup') ? startCsr(ref, cert) : undefined;
     const resolved = await resolveIssuer();
     if (!resolved.found || !resolved.ready) {
