@@ -178,3 +178,22 @@ test('a Certificate whose order waits for a slot says so in its Issuing conditio
   await b!.until('slot-b Ready', isReady);
   assert.deepEqual(created(worker.fakes), ['slot-a', 'slot-b']);
 });
+
+test('a gate that lost its state (terminated) is asked again by the Orders still waiting, which then go ahead', { timeout: 180_000 }, async (t) => {
+  const worker = await gateWorker(t, 1);
+  const holds = holdCreates(worker.fakes, ['lost-1']);
+  const first = await startOrder(worker, 'lost-1');
+  await holds.get('lost-1')!.entered;
+  const second = await startOrder(worker, 'lost-2');
+  await gateSays(1, 1);
+
+  // The gate is gone with its queue: lost-2's place in it too.
+  await env.client.workflow.getHandle(GATE).terminate('test: the gate loses its state');
+  holds.get('lost-1')!.release();
+  await first.result();
+  // Waiting for its grant, lost-2 asks again after a minute (workflow time) and a new gate admits it.
+  await second.result();
+  assert.deepEqual(created(worker.fakes), ['lost-1', 'lost-2']);
+  const asks = worker.fakes.calls('requestOrderSlot').filter(([issuer]) => issuer !== undefined).length;
+  assert.ok(asks >= 3, `lost-2 asked again (${asks} requests in all)`);
+});
