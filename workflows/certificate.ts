@@ -152,9 +152,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       await sleepUnless(interrupted, backoffMs);
       continue;
     }
-    // The key is made while the issuer is looked up. If the issuance does not happen now, the key
-    // waits for this revision (private-key.ts) and the next attempt reuses it.
-    const csr = patched('key-beside-issuer-lookup') ? startCsr(ref, cert) : undefined;
     const resolved = await resolveIssuer();
     if (!resolved.found || !resolved.ready) {
       book.waitingForIssuer(resolved, cert.spec.issuerRef, ref.namespace);
@@ -190,7 +187,6 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       publish,
       reason,
       { replaces, issuer: resolved.context },
-      csr,
       () => deletion !== undefined || book.object!.metadata.generation !== generation,
       afterRecovery,
     );
@@ -254,7 +250,6 @@ async function issueUnlessInterrupted(
   publish: (book: CertificateStatusBook) => void,
   reason: IssueReason,
   request: RequestExtras,
-  csr: EarlyCsr | undefined,
   interrupted: () => boolean,
   countAccountRejection: boolean,
 ): Promise<Outcome> {
@@ -267,7 +262,7 @@ async function issueUnlessInterrupted(
       () => undefined,
     );
   try {
-    await work.run(() => issue(book, publish, reason, request, csr));
+    await work.run(() => issue(book, publish, reason, request));
     return { kind: 'issued' };
   } catch (err) {
     if (isCancellation(err)) {
@@ -295,27 +290,7 @@ const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
 // Runs recorded before made keys in local activities; they replay that way.
 const keyMaker = () => (patched('key-in-regular-activity') ? keys : local);
 
-/** A CSR whose key is being made for the next revision of one generation of the spec. */
-interface EarlyCsr {
-  generation: number;
-  revision: number;
-  pem: Promise<string>;
-}
-
-function startCsr(ref: CertificateRef, cert: CertificateObject): EarlyCsr {
-  const revision = (cert.status.revision ?? 0) + 1;
-  const pem = keyMaker().generateKeyAndCsr(ref, cert.spec, revision);
-  pem.catch(() => undefined); // unused when the issuer is not ready; issue() sees a failure itself
-  return { generation: cert.metadata.generation ?? 1, revision, pem };
-}
-
-async function issue(
-  book: CertificateStatusBook,
-  publish: (book: CertificateStatusBook) => void,
-  reason: IssueReason,
-  extras: RequestExtras,
-  early: EarlyCsr | undefined,
-): Promise<void> {
+async function issue(book: CertificateStatusBook, publish: (book: CertificateStatusBook) => void, reason: IssueReason, extras: RequestExtras): Promise<void> {
   const cert = book.object!;
   const { namespace, name } = cert.metadata as { namespace: string; name: string };
   const spec = cert.spec;
@@ -324,8 +299,7 @@ async function issue(
   const ref = { namespace, certificateName: name, secretName: spec.secretName };
   book.issuing(reason, requestName);
   publish(book);
-  const reusable = early && early.generation === (cert.metadata.generation ?? 1) && early.revision === revision;
-  const csrPem = await (reusable ? early.pem : keyMaker().generateKeyAndCsr(ref, spec, revision));
+  const csrPem = await keyMaker().generateKeyAndCsr(ref, spec, revision);
   const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),
