@@ -17,10 +17,13 @@ function callingRun(): SlotHolder {
 
 export function orderGateActivities(client: () => Client, options: () => OrderGateOptions) {
   return {
-    /** Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once). */
-    async requestOrderSlot(issuer: GatedIssuer): Promise<void> {
+    /**
+     * Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once).
+     * Returns when the Order should ask again if no grant came by then.
+     */
+    async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number }> {
       const { taskQueue } = Context.current().info;
-      const { maxConcurrentOrders, leakCheckMs } = options();
+      const { maxConcurrentOrders, leakCheckMs, firstReaskMs } = options();
       await client().workflow.signalWithStart('orderGateWorkflow', {
         workflowId: orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name),
         taskQueue,
@@ -29,6 +32,7 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
         signalArgs: [{ ...callingRun(), limit: maxConcurrentOrders }],
         staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
       });
+      return { reaskAfterMs: firstReaskMs };
     },
 
     /**

@@ -40,8 +40,12 @@ test('SECRET_WATCH: anything else is refused, naming the variable', () => {
 });
 
 test('ISSUER_MAX_CONCURRENT_ORDERS and ORDER_GATE_CHECK_PERIOD: 100 and 1m by default, settable', () => {
-  assert.deepEqual(loadConfig({}).orderGate, { maxConcurrentOrders: 100, leakCheckMs: 60_000 });
-  assert.deepEqual(loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: '5', ORDER_GATE_CHECK_PERIOD: '30s' }).orderGate, { maxConcurrentOrders: 5, leakCheckMs: 30_000 });
+  assert.deepEqual(loadConfig({}).orderGate, { maxConcurrentOrders: 100, leakCheckMs: 60_000, firstReaskMs: 60_000 });
+  assert.deepEqual(loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: '5', ORDER_GATE_CHECK_PERIOD: '30s' }).orderGate, {
+    maxConcurrentOrders: 5,
+    leakCheckMs: 30_000,
+    firstReaskMs: 60_000,
+  });
 });
 
 for (const bad of ['0', '-3', '2.5', 'many']) {

@@ -267,7 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nameservers: commaList(e.ACME_NAMESERVERS),
     },
     stores: storeConfig(e),
-    orderGate: { maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS, leakCheckMs: e.ORDER_GATE_CHECK_PERIOD },
+    orderGate: { ...DEFAULT_ORDER_GATE_OPTIONS, maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS, leakCheckMs: e.ORDER_GATE_CHECK_PERIOD },
   };
 }
 

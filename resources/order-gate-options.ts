@@ -6,6 +6,8 @@ export interface OrderGateOptions {
   maxConcurrentOrders: number;
   /** While slots are held, the gate checks this often whether a holder closed without giving its slot back. */
   leakCheckMs: number;
+  /** An Order still waiting for its grant asks again after this long (doubling to 10 min): a lost request or grant is repaired. */
+  firstReaskMs: number;
 }
 
 export const DEFAULT_ORDER_GATE_OPTIONS: OrderGateOptions = {
@@ -13,4 +15,5 @@ export const DEFAULT_ORDER_GATE_OPTIONS: OrderGateOptions = {
   // well inside that while letting Pebble benches run at full speed.
   maxConcurrentOrders: 100,
   leakCheckMs: 60_000,
+  firstReaskMs: 60_000,
 };

@@ -36,8 +36,10 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       // Asked again while waiting: a request or a grant that went astray (scale bench: 2 Orders of
       // a 200-certificate storm waited for good) is repaired; the gate keeps one place per run and
       // grants a run it already counts as a holder again.
-      for (let wait = FIRST_REASK_MS; ; wait = Math.min(wait * 2, MAX_REASK_MS)) {
-        await gate.requestOrderSlot(issuer);
+      for (let wait: number | undefined; ; ) {
+        // Runs recorded before the gate said when to ask again got nothing back: the old constant.
+        const asked = await gate.requestOrderSlot(issuer);
+        wait = wait === undefined ? (asked?.reaskAfterMs ?? FIRST_REASK_MS) : Math.min(wait * 2, MAX_REASK_MS);
         if (await condition(() => granted, wait)) break;
       }
       if (waited) {
