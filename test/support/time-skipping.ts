@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import type { Client, ConnectionPlugin } from '@temporalio/client';
 import { INDEXED_VALUE_TYPES } from '../../platform/search-attribute-setup.ts';
 import { SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY, SECRET_NAME } from '../../resources/search-attributes.ts';
 import { findTool } from '../../platform/tools.ts';
@@ -119,8 +119,17 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
 }
 
 // The SDK gives the server 5 s to answer; a JVM starting on a busy machine can miss that once.
+// The test server (grpc-java) allows a keepalive ping at most every 5 minutes and answers more
+// with GOAWAY "too_many_pings"; the client pings every 30 s. A call in flight at such a GOAWAY
+// was seen to hang for good (a whole test file stuck on one describe): ping less often than allowed.
+const testServerKeepalive: ConnectionPlugin = {
+  name: 'test-server-keepalive',
+  configureConnection: (options) => ({ ...options, channelArgs: { ...options.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
+};
+
 async function startTestServer(): Promise<TestWorkflowEnvironment> {
-  const start = () => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } } });
+  const start = () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } }, plugins: [testServerKeepalive] });
   try {
     return await start();
   } catch {
