@@ -18,7 +18,9 @@ export const isSecretItemPath = (path: string) => SECRET_PATH.test(path);
 export function requestAccess(path: string, bearer: Bearer, tokens: Tokens): Status | undefined {
   if (PUBLIC_PATHS.has(path)) return undefined;
   if (bearer === 'secrets') {
-    return isSecretPath(path) ? undefined : forbidden('API_SECRETS_TOKEN only grants GET of /api/v1/namespaces/{namespace}/secrets[/{name}] and /api/v1/secrets; use API_TOKEN for everything else');
+    return isSecretPath(path)
+      ? undefined
+      : forbidden('API_SECRETS_TOKEN only grants GET of /api/v1/namespaces/{namespace}/secrets[/{name}] and /api/v1/secrets; use API_TOKEN for everything else');
   }
   if (typeof bearer === 'object') {
     return isSecretPath(path) ? undefined : forbidden(`${describeReader(bearer.reader)} may only read, list and watch its Secrets under /api/v1`);
@@ -31,7 +33,8 @@ export function requestAccess(path: string, bearer: Bearer, tokens: Tokens): Sta
 /** The Secret routes return private keys: only API_SECRETS_TOKEN or a scoped reader may. */
 export function secretAccess(bearer: Bearer, tokens: Tokens): Status | undefined {
   if (typeof bearer === 'object') return undefined;
-  if (!tokens.apiSecretsToken && (tokens.secretReaders ?? []).length === 0) return forbidden('reading Secrets through the API is disabled: set API_SECRETS_TOKEN (or API_SECRETS_TOKEN_FILE) and send it as the bearer token');
+  if (!tokens.apiSecretsToken && (tokens.secretReaders ?? []).length === 0)
+    return forbidden('reading Secrets through the API is disabled: set API_SECRETS_TOKEN (or API_SECRETS_TOKEN_FILE) and send it as the bearer token');
   if (bearer === 'secrets' && tokens.apiSecretsToken) return undefined;
   if (bearer === 'api') return forbidden('API_TOKEN may not read Secrets: this endpoint needs API_SECRETS_TOKEN (or a token from API_SECRET_READERS_FILE) as the bearer token');
   return unauthorizedStatus();

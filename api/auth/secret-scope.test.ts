@@ -42,7 +42,10 @@ for (const [what, ns, name, read, code] of items) {
 }
 
 test('a refusal names the reader and its scope', () => {
-  assert.match(itemRefusal(scoped, 'team-a', 'db-tls')?.message ?? '', /secret reader "web-1" \(team-a\/\{web-tls,api-tls\}; team-b\/\* with labels app=web\) may not read Secret team-a\/db-tls/);
+  assert.match(
+    itemRefusal(scoped, 'team-a', 'db-tls')?.message ?? '',
+    /secret reader "web-1" \(team-a\/\{web-tls,api-tls\}; team-b\/\* with labels app=web\) may not read Secret team-a\/db-tls/,
+  );
 });
 
 const visible: Array<[string, string, Record<string, string> | undefined, boolean]> = [
@@ -52,4 +55,5 @@ const visible: Array<[string, string, Record<string, string> | undefined, boolea
   ['team-b', 'x', {}, false],
   ['team-c', 'web-tls', undefined, false],
 ];
-for (const [ns, name, labels, expected] of visible) test(`visibleTo ${ns}/${name} ${JSON.stringify(labels)} = ${expected}`, () => assert.equal(visibleTo(scoped, ns, name, labels), expected));
+for (const [ns, name, labels, expected] of visible)
+  test(`visibleTo ${ns}/${name} ${JSON.stringify(labels)} = ${expected}`, () => assert.equal(visibleTo(scoped, ns, name, labels), expected));

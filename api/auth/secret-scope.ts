@@ -24,7 +24,9 @@ export function listRefusal(viewer: SecretViewer, namespace: string | undefined)
 export function itemRefusal(viewer: SecretViewer, namespace: string, name: string, read?: { labels?: Record<string, string> }): Status | undefined {
   if (viewer.all) return undefined;
   const allowed =
-    read === undefined ? viewer.reader.rules.some((r) => r.namespace === namespace && (!r.names || r.names.includes(name))) : readerAllows(viewer.reader, namespace, name, read.labels);
+    read === undefined
+      ? viewer.reader.rules.some((r) => r.namespace === namespace && (!r.names || r.names.includes(name)))
+      : readerAllows(viewer.reader, namespace, name, read.labels);
   return allowed ? undefined : forbiddenStatus(`${describeReader(viewer.reader)} may not read Secret ${namespace}/${name}`);
 }
 
