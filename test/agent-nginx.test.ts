@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,9 @@ const SITES = ['site-a', 'site-b'] as const;
 const RELOAD_DELAY_MS = 500;
 const root = path.resolve(import.meta.dirname, '..');
 
-const nginxMissing = spawnSync('nginx', ['-v']).error !== undefined;
+// Debian installs it in /usr/sbin, which a non-root PATH may lack.
+const NGINX = process.env.NGINX_BIN ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
+const nginxMissing = spawnSync(NGINX, ['-v']).error !== undefined;
 
 describe('sync agent and a real nginx', { skip: nginxMissing && 'nginx is not installed (apt-get install nginx-light)' }, () => {
   let tmp: string;
@@ -73,7 +76,7 @@ describe('sync agent and a real nginx', { skip: nginxMissing && 'nginx is not in
 
   after(async () => {
     agent?.kill('SIGTERM');
-    if (nginxUp) spawnSync('nginx', [...nginxArgs, '-s', 'stop']);
+    if (nginxUp) spawnSync(NGINX, [...nginxArgs, '-s', 'stop']);
     await api?.stop();
     await env?.stop();
     if (process.env.KEEP_TMP) console.log(`kept ${tmp}`);
@@ -94,7 +97,7 @@ describe('sync agent and a real nginx', { skip: nginxMissing && 'nginx is not in
     nginxPort = await freePort();
     nginxArgs = ['-p', tmp, '-c', path.join(tmp, 'nginx.conf'), '-e', path.join(tmp, 'error.log')];
     const reloadScript = path.join(tmp, 'reload.sh');
-    await fs.writeFile(reloadScript, `#!/bin/sh\necho reload >> ${reloadsFile}\nexec nginx ${nginxArgs.join(' ')} -s reload\n`, { mode: 0o755 });
+    await fs.writeFile(reloadScript, `#!/bin/sh\necho reload >> ${reloadsFile}\nexec ${NGINX} ${nginxArgs.join(' ')} -s reload\n`, { mode: 0o755 });
     await fs.writeFile(path.join(tmp, 'nginx.conf'), nginxConf(tmp, nginxPort, mirror));
 
     const tokenFile = path.join(tmp, 'agent.token');
@@ -155,7 +158,7 @@ describe('sync agent and a real nginx', { skip: nginxMissing && 'nginx is not in
     assert.equal(await reloads(), 1);
     assert.equal(logCount('reload command failed'), 1);
 
-    const run = spawnSync('nginx', nginxArgs, { encoding: 'utf8' });
+    const run = spawnSync(NGINX, nginxArgs, { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     nginxUp = true;
     for (const site of SITES) {
