@@ -11,6 +11,8 @@ import { Http01Store } from '../../platform/http01-store.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { freePort } from '../../platform/ports.ts';
 import { FileSecretStore } from '../../platform/secret-store.ts';
+import { openStores, type Stores } from '../../platform/stores.ts';
+import { startPostgres, type TestPostgres } from '../../test/support/postgres.ts';
 import { startApi, type RunningApi } from '../server.ts';
 
 const b = (s: string) => Buffer.from(s);
@@ -144,3 +146,67 @@ describe('Secret lists, scopes and watches', () => {
     assert.ok(ended);
   });
 });
+
+describe('a Secret watch on the PostgreSQL store', () => {
+  let pg: TestPostgres;
+  let opened: Stores[] = [];
+  let api: RunningApi;
+  let dir: string;
+  before(async () => {
+    pg = await startPostgres();
+    const url = await pg.createDatabase('watch');
+    const stores = { kind: 'postgres' as const, databaseUrl: url, encryptionKey: Buffer.alloc(32, 9), oldEncryptionKeys: [] };
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'secret-routes-pg-'));
+    // Two instances: the API's, and a worker's on another host.
+    opened = await Promise.all([openStores({ dataDir: dir, stores }), openStores({ dataDir: dir, stores })]);
+    await opened[1]!.secrets.write('team-a', 'web-tls', { 'tls.crt': b('v1') }, { type: 'kubernetes.io/tls' });
+    const config = loadConfig({ DATA_DIR: dir, HOST: '127.0.0.1', PORT: String(await freePort()), HTTP01_PORT: '0', API_TOKEN: 'api-t', API_SECRETS_TOKEN: 'sec-t' });
+    api = await startApi({ client: {} as Client, secrets: opened[0]!.secrets, http01: new Http01Store(dir), config, log: createLogger('silent') });
+  });
+  after(async () => {
+    await api?.stop();
+    await Promise.all(opened.map((s) => s.close()));
+    await pg?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test("another instance's write reaches the watcher at once (LISTEN/NOTIFY)", async () => {
+    const res = await fetch(`http://127.0.0.1:${api.port}/api/v1/namespaces/team-a/secrets?watch=true`, { headers: { authorization: 'Bearer sec-t' } });
+    const lines = lineReader(res.body!);
+    assert.equal((await lines.next()).type, 'ADDED');
+    assert.equal((await lines.next()).type, 'BOOKMARK');
+    const started = Date.now();
+    await opened[1]!.secrets.write('team-a', 'web-tls', { 'tls.crt': b('v2') });
+    const modified = await lines.next();
+    assert.equal(modified.type, 'MODIFIED');
+    assert.equal(Buffer.from(modified.object.data!['tls.crt']!, 'base64').toString(), 'v2');
+    assert.ok(Date.now() - started < 2_000);
+    await lines.cancel();
+  });
+});
+
+interface Line {
+  type: string;
+  object: { metadata: { name?: string; annotations?: Record<string, string> }; data?: Record<string, string> };
+}
+
+function lineReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  let buf = '';
+  return {
+    async next(): Promise<Line> {
+      for (;;) {
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          const line = JSON.parse(buf.slice(0, nl)) as Line;
+          buf = buf.slice(nl + 1);
+          return line;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        buf += Buffer.from(value).toString();
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
