@@ -3,10 +3,12 @@
 // server pointed at <dir>/<ns>/<name>/tls.crt reads the same paths as on the API's own host.
 import path from 'node:path';
 import { checkSegment } from '../platform/secret-store.ts';
-import { readSnapshot, writeVersion } from '../platform/versioned-dir.ts';
+import { readSnapshot, sweepDir, writeVersion } from '../platform/versioned-dir.ts';
 import { sameFiles, type FileSet } from './secret-files.ts';
 
 export class LocalMirror {
+  private readonly swept = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   secretDir(namespace: string, name: string): string {
@@ -20,6 +22,11 @@ export class LocalMirror {
   /** Writes a new version unless the files are already these bytes; whether it wrote. */
   async apply(namespace: string, name: string, files: FileSet): Promise<boolean> {
     const dir = this.secretDir(namespace, name);
+    // What a killed agent left half-written (one agent per directory: nothing else writes here).
+    if (!this.swept.has(dir)) {
+      await sweepDir(dir, Date.now()).catch(() => undefined);
+      this.swept.add(dir);
+    }
     if (sameFiles((await readSnapshot(dir))?.files, files)) return false;
     await writeVersion(dir, files, Object.keys(files));
     return true;

@@ -48,16 +48,18 @@ export function secretsApp(deps: ApiDeps): Hono {
     const ns = pathNs ?? filter.namespace;
     const refused = listRefusal(who, ns);
     if (refused) return statusResponse(c, refused);
+    // A scoped reader's watch must not read (for PostgreSQL: decrypt) every Secret on every change.
+    const candidate = (namespace: string, name: string) => (filter.name === undefined || filter.name === name) && itemRefusal(who, namespace, name) === undefined;
     const wanted = (namespace: string, name: string, labels: Record<string, string> | undefined) =>
       (filter.name === undefined || filter.name === name) && labelsMatch(filter.labels, labels) && visibleTo(who, namespace, name, labels);
     const watch = c.req.query('watch');
     if (watch === 'true' || watch === '1') {
-      const stream = watchStream({ store: deps.secrets, hub, log: deps.log, namespace: ns, wanted, stopping: deps.stopping });
+      const stream = watchStream({ store: deps.secrets, hub, log: deps.log, namespace: ns, candidate, wanted, stopping: deps.stopping });
       return c.body(stream, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     }
     const items = [];
     for (const ref of await deps.secrets.list(ns)) {
-      if (filter.name !== undefined && ref.name !== filter.name) continue;
+      if (!candidate(ref.namespace, ref.name)) continue;
       const secret = await deps.secrets.read(ref.namespace, ref.name);
       if (secret && wanted(ref.namespace, ref.name, secret.meta.labels)) items.push(secretObject(ref.namespace, ref.name, secret));
     }

@@ -21,6 +21,8 @@ export interface WatchOptions {
   log: Logger;
   /** Undefined: all namespaces. */
   namespace?: string;
+  /** Whether this Secret could go to this watcher at all, by namespace and name: others are not even read. */
+  candidate: (namespace: string, name: string) => boolean;
   /** Whether this Secret goes to this watcher (selectors and the caller's scope). */
   wanted: (namespace: string, name: string, labels: Record<string, string> | undefined) => boolean;
   stopping?: AbortSignal;
@@ -49,6 +51,7 @@ export function watchStream(o: WatchOptions): ReadableStream<Uint8Array> {
         }
       };
       const emit = async ({ namespace, name }: SecretRef) => {
+        if (!o.candidate(namespace, name)) return;
         const key = `${namespace}/${name}`;
         const secret = await o.store.read(namespace, name);
         if (secret && o.wanted(namespace, name, secret.meta.labels)) {
