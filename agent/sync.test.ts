@@ -74,9 +74,7 @@ describe('sync agent against a real API', () => {
     const out = path.join(dir, 'burst');
     const { log, lines } = capture();
     const run = startAgent(
-      parseAgentConfig(
-        agentEnv({ AGENT_TOKEN: 'sec-t', AGENT_DIR: out, AGENT_SECRETS: 'team-a/web-tls', AGENT_RELOAD_COMMAND: `echo x >> ${count}`, AGENT_RELOAD_DELAY: '1s' }),
-      ),
+      parseAgentConfig(agentEnv({ AGENT_TOKEN: 'sec-t', AGENT_DIR: out, AGENT_SECRETS: 'team-a/web-tls', AGENT_RELOAD_COMMAND: `echo x >> ${count}`, AGENT_RELOAD_DELAY: '1s' })),
       log,
     );
     try {
