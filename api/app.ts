@@ -2,7 +2,7 @@
 // with a sub-app per feature and one per resource kind (resources/routes.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { failureStatus, internalErrorStatus, tooLargeStatus } from '../resources/status.ts';
+import { failureStatus, internalErrorStatus, serviceUnavailableStatus, tooLargeStatus } from '../resources/status.ts';
 import { authenticate, refuseCrossSite, refuseForeignHost } from './auth/middleware.ts';
 import type { ApiDeps } from './deps.ts';
 import { statusResponse } from './errors.ts';
@@ -14,6 +14,13 @@ import { secretsApp } from './secrets/read.ts';
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
   const { maxBodyBytes } = deps.config.api;
+  // A request that arrives on a kept-alive connection while the API stops (a watcher reconnecting
+  // at once) gets a 503 and the connection closed, so stopping does not wait for it for good.
+  app.use('*', async (c, next) => {
+    if (!deps.stopping?.aborted) return next();
+    c.header('connection', 'close');
+    return statusResponse(c, serviceUnavailableStatus('the API is stopping'));
+  });
   app.use('*', refuseCrossSite());
   app.use('*', refuseForeignHost(deps.config.api));
   app.use('*', authenticate(deps.config.api));

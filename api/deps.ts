@@ -12,6 +12,8 @@ export interface ApiDeps {
   http01: Http01TokenStore;
   config: Config;
   log: Logger;
+  /** Aborted when the API stops: long-lived responses (Secret watches) end then. */
+  stopping?: AbortSignal;
   /** Parses manifest bodies off the event loop; created on demand when absent. */
   decoder?: ManifestDecoder;
 }

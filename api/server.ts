@@ -29,7 +29,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const bind = bindDecision({ host: config.host, ...config.api });
   if (!bind.ok) throw new Error(bind.message);
   const decoder = new ManifestDecoder();
-  const [api] = await Promise.all([listen(createApp({ ...deps, decoder }).fetch, config.port, config.host), decoder.warm()]);
+  const stopping = new AbortController();
+  const [api] = await Promise.all([listen(createApp({ ...deps, decoder, stopping: stopping.signal }).fetch, config.port, config.host), decoder.warm()]);
   let responder: ServerType | undefined;
   try {
     responder = await listen(http01App(deps.http01).fetch, config.http01Port, config.http01Host);
@@ -44,6 +45,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     port: (api.address() as AddressInfo).port,
     http01Port: responder ? (responder.address() as AddressInfo).port : undefined,
     async stop() {
+      // Open watch streams would keep close() waiting for good.
+      stopping.abort();
       await Promise.all([close(api), responder ? close(responder) : Promise.resolve(), decoder.stop()]);
     },
   };

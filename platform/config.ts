@@ -1,6 +1,7 @@
 // Service configuration from the environment, validated once at start so a typo fails loudly.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseSecretReaders, type SecretReader } from './secret-readers.ts';
 import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
@@ -97,6 +98,8 @@ const schema = z.object({
   API_TOKEN_FILE: z.string().optional(),
   API_SECRETS_TOKEN: z.string().optional(),
   API_SECRETS_TOKEN_FILE: z.string().optional(),
+  // Scoped Secret readers for sync agents (platform/secret-readers.ts): YAML/JSON file.
+  API_SECRET_READERS_FILE: z.string().optional(),
   ALLOW_UNAUTHENTICATED: boolish,
   API_MAX_BODY_BYTES: z.coerce
     .number()
@@ -127,6 +130,8 @@ export interface ApiSafetyConfig {
   apiToken?: string;
   /** The only bearer that may read Secrets (private keys); unset = nobody may. */
   apiSecretsToken?: string;
+  /** Tokens that may read, list and watch only the Secrets their rules name (API_SECRET_READERS_FILE). */
+  secretReaders: SecretReader[];
   allowUnauthenticated: boolean;
   maxBodyBytes: number;
   maxDocuments: number;
@@ -155,13 +160,33 @@ function checkedToken(token: string, name: string): string {
   return token;
 }
 
+function readSecretReaders(file: string | undefined): SecretReader[] {
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`invalid configuration:\n  API_SECRET_READERS_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseSecretReaders(text);
+  } catch (err) {
+    throw new Error(`invalid configuration:\n  API_SECRET_READERS_FILE: ${file}: ${(err as Error).message}`);
+  }
+}
+
 function apiSafety(e: z.infer<typeof schema>): ApiSafetyConfig {
   const apiToken = readToken(e, 'API_TOKEN');
   const apiSecretsToken = readToken(e, 'API_SECRETS_TOKEN');
   if (apiToken && apiToken === apiSecretsToken) throw new Error('invalid configuration:\n  API_SECRETS_TOKEN must differ from API_TOKEN');
+  const secretReaders = readSecretReaders(e.API_SECRET_READERS_FILE);
+  if (secretReaders.some((r) => r.token === apiToken || r.token === apiSecretsToken)) {
+    throw new Error('invalid configuration:\n  API_SECRET_READERS_FILE: a reader token must differ from API_TOKEN and API_SECRETS_TOKEN');
+  }
   return {
     apiToken,
     apiSecretsToken,
+    secretReaders,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
     maxBodyBytes: e.API_MAX_BODY_BYTES,
     maxDocuments: e.API_MAX_DOCUMENTS,

@@ -14,6 +14,7 @@ import {
   type ClaimResult,
   type SecretData,
   type SecretMeta,
+  type SecretRef,
   type SecretStore,
   type WriteOptions,
   type WriteResult,
@@ -141,6 +142,15 @@ export class PostgresSecretStore implements SecretStore {
       owner,
     ]);
     return rows.map((r) => r.name);
+  }
+
+  async list(namespace?: string): Promise<SecretRef[]> {
+    if (namespace !== undefined) checkSegment(namespace);
+    const { rows } = await this.pool.query<SecretRef>(
+      `SELECT namespace, name FROM secret_objects WHERE store = $1 AND ($2::text IS NULL OR namespace = $2) ORDER BY namespace COLLATE "C", name COLLATE "C"`,
+      [this.store, namespace ?? null],
+    );
+    return rows.map((r) => ({ namespace: r.namespace, name: r.name }));
   }
 
   watch(onChange: (namespace: string, name: string) => void): () => void {

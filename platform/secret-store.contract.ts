@@ -280,6 +280,27 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(seen.length, after, 'no events after unsubscribing');
   });
+  test(`${label}: list names the Secrets holding data, sorted, in one namespace or all; the other instance sees the same`, async () => {
+    const [one, two] = target().stores;
+    await one.write('list-b', 'zeta', { a: b('1') });
+    await one.write('list-b', 'alpha', { a: b('1') });
+    await one.write('list-c', 'mid', { a: b('1') });
+    await one.claim('list-b', 'claimed-only', 'Certificate/x');
+    assert.deepEqual(await two.list('list-b'), [
+      { namespace: 'list-b', name: 'alpha' },
+      { namespace: 'list-b', name: 'zeta' },
+    ]);
+    const all = (await two.list()).filter((r) => r.namespace.startsWith('list-'));
+    assert.deepEqual(all, [
+      { namespace: 'list-b', name: 'alpha' },
+      { namespace: 'list-b', name: 'zeta' },
+      { namespace: 'list-c', name: 'mid' },
+    ]);
+    await one.remove('list-b', 'zeta');
+    assert.deepEqual(await two.list('list-b'), [{ namespace: 'list-b', name: 'alpha' }]);
+    assert.deepEqual(await two.list('list-none'), []);
+    await assert.rejects(two.list('..'), /invalid secret/);
+  });
 }
 
 /** Subscribes and waits until the subscription is live where the backend can tell. */

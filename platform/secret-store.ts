@@ -16,6 +16,16 @@ export type { SecretChangeHandler } from './secret-watch.ts';
 export type SecretData = Record<string, Buffer>;
 export type WriteResult = 'created' | 'configured' | 'unchanged';
 
+export interface SecretRef {
+  namespace: string;
+  name: string;
+}
+
+export type StoreWatchOptions = Pick<SecretWatchOptions, 'onError' | 'debounceMs' | 'maxDelayMs'> & {
+  /** Report this instance's own writes too (a reader serving others, e.g. the API's watch). */
+  includeOwnWrites?: boolean;
+};
+
 export interface SecretMeta {
   type: string;
   labels?: Record<string, string>;
@@ -43,13 +53,15 @@ export interface SecretStore {
   release(namespace: string, name: string, owner: string): Promise<boolean>;
   /** The Secrets in `namespace` that `owner` holds. */
   ownedBy(namespace: string, owner: string): Promise<string[]>;
+  /** Every Secret holding data, in `namespace` or (undefined) in all, sorted by namespace then name. */
+  list(namespace?: string): Promise<SecretRef[]>;
   /**
    * Calls `onChange` soon after a Secret's data is created, replaced or deleted, or its owner
    * record is removed, by any process or by hand; a burst of changes to one Secret is reported
    * once. Best effort: a change may go unreported (resync finds it) or be reported when nothing
    * changed. Returns the unsubscribe function. (A database store: LISTEN/NOTIFY.)
    */
-  watch(onChange: SecretChangeHandler, opts?: Pick<SecretWatchOptions, 'onError' | 'debounceMs' | 'maxDelayMs'>): () => void;
+  watch(onChange: SecretChangeHandler, opts?: StoreWatchOptions): () => void;
 }
 
 export class SecretOwnedError extends Error {
@@ -183,8 +195,24 @@ export class FileSecretStore implements SecretStore {
     return this.owners.ownedBy(namespace, owner);
   }
 
-  watch(onChange: SecretChangeHandler, opts: Pick<SecretWatchOptions, 'onError' | 'debounceMs' | 'maxDelayMs'> = {}): () => void {
-    const watch = new SecretDirWatch(this.root, onChange, { ...opts, isOwnWrite: (ns, name) => this.isOwnWrite(ns, name) }).start();
+  async list(namespace?: string): Promise<SecretRef[]> {
+    if (namespace !== undefined) checkSegment(namespace);
+    await this.ready();
+    const namespaces = namespace === undefined ? (await fs.readdir(this.root).catch(() => [] as string[])).filter(isSegment).sort() : [namespace];
+    const refs: SecretRef[] = [];
+    for (const ns of namespaces) {
+      for (const name of (await fs.readdir(path.join(this.root, ns)).catch(() => [] as string[])).filter(isSegment).sort()) {
+        // A directory left empty (a removal racing a write) is no Secret.
+        if (await readSnapshot(path.join(this.root, ns, name)).catch(() => undefined)) refs.push({ namespace: ns, name });
+      }
+    }
+    return refs;
+  }
+
+  watch(onChange: SecretChangeHandler, opts: StoreWatchOptions = {}): () => void {
+    const { includeOwnWrites, ...rest } = opts;
+    const isOwnWrite = includeOwnWrites ? undefined : (ns: string, name: string) => this.isOwnWrite(ns, name);
+    const watch = new SecretDirWatch(this.root, onChange, { ...rest, isOwnWrite }).start();
     return () => watch.close();
   }
 
@@ -267,6 +295,8 @@ export function checkSegment(part: string): string {
   if (!SAFE.test(part) || part.startsWith('.')) throw new Error(`invalid secret path segment "${part}"`);
   return part;
 }
+
+const isSegment = (part: string) => SAFE.test(part) && !part.startsWith('.');
 
 export function checkKey(key: string): string {
   if (!isDataKey(key)) throw new Error(`invalid secret key "${key}"`);

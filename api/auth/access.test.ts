@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseSecretReaders } from '../../platform/secret-readers.ts';
 import { requestAccess, secretAccess } from './access.ts';
 import { bearerOf, type Bearer } from './bearer.ts';
 import { crossSiteReason } from './cross-site.ts';
@@ -24,6 +25,34 @@ test('bearerOf: an unset token never matches', () => assert.equal(bearerOf('Bear
 
 const SECRET = '/api/v1/namespaces/default/secrets/web-tls';
 const CERT = '/apis/cert-manager.io/v1/namespaces/default/certificates/web';
+const SECRETS = '/api/v1/namespaces/default/secrets';
+const ALL_SECRETS = '/api/v1/secrets';
+const readers = parseSecretReaders('[{"name":"web-1","token":"reader-t","rules":[{"namespace":"default","names":["web-tls"]}]}]');
+const reader: Bearer = { reader: readers[0]! };
+const withReaders = { ...both, secretReaders: readers };
+const onlyReaders = { apiToken: 'api-t', secretReaders: readers };
+
+test('bearerOf: a reader token names its reader', () => assert.deepEqual(bearerOf('Bearer reader-t', withReaders), reader));
+test('bearerOf: the reader token means nothing without the reader configured', () => assert.equal(bearerOf('Bearer reader-t', both), 'unknown'));
+
+const readerCases: Array<[string, string, Bearer, typeof onlyReaders | typeof withReaders | typeof both, number | undefined, number | undefined]> = [
+  ['reader on its Secret', SECRET, reader, withReaders, undefined, undefined],
+  ['reader on the namespace list', SECRETS, reader, withReaders, undefined, undefined],
+  ['reader on the all-namespaces list', ALL_SECRETS, reader, withReaders, undefined, undefined],
+  ['reader elsewhere', CERT, reader, withReaders, 403, undefined],
+  ['reader cannot apply', '/v1/manifests', reader, withReaders, 403, undefined],
+  ['reader without API_SECRETS_TOKEN configured', SECRET, reader, onlyReaders, undefined, undefined],
+  ['API_TOKEN on the list, readers configured', SECRETS, 'api', onlyReaders, undefined, 403],
+  ['no bearer on the list, readers only', SECRETS, 'none', onlyReaders, 401, 401],
+  ['secrets token on the list', SECRETS, 'secrets', both, undefined, undefined],
+  ['secrets token on the all-namespaces list', ALL_SECRETS, 'secrets', both, undefined, undefined],
+];
+for (const [what, path, bearer, tokens, request, secret] of readerCases) {
+  test(`access: ${what}`, () => {
+    assert.equal(requestAccess(path, bearer, tokens)?.code, request);
+    if (request === undefined) assert.equal(secretAccess(bearer, tokens)?.code, secret);
+  });
+}
 const cases: { name: string; path: string; bearer: Bearer; tokens: typeof both | Partial<typeof both>; request?: number; secret?: number }[] = [
   { name: 'health is public', path: '/healthz', bearer: 'none', tokens: both },
   { name: 'no bearer, token set', path: CERT, bearer: 'none', tokens: both, request: 401 },

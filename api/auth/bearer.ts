@@ -1,12 +1,15 @@
 // Which configured token, if any, an Authorization header carries. Digests of equal length are
 // compared in constant time, so neither the token's content nor its length leaks through timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecretReader } from '../../platform/secret-readers.ts';
 
-export type Bearer = 'api' | 'secrets' | 'none' | 'unknown';
+/** A scoped Secret reader is named by its configuration entry. */
+export type Bearer = 'api' | 'secrets' | 'none' | 'unknown' | { reader: SecretReader };
 
 export interface Tokens {
   apiToken?: string;
   apiSecretsToken?: string;
+  secretReaders?: SecretReader[];
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -23,7 +26,10 @@ export function bearerOf(authorization: string | undefined, tokens: Tokens): Bea
   // Both comparisons always run: which one matched must not show in the timing either.
   const api = sameToken(given, tokens.apiToken);
   const secrets = sameToken(given, tokens.apiSecretsToken);
+  let reader: SecretReader | undefined;
+  for (const r of tokens.secretReaders ?? []) if (sameToken(given, r.token)) reader = r;
   if (api) return 'api';
   if (secrets) return 'secrets';
+  if (reader) return { reader };
   return 'unknown';
 }
