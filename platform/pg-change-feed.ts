@@ -16,6 +16,8 @@ export interface Change {
    * the writer's own included, must hear that a Secret went or was given up.
    */
   writer?: string;
+  /** The owner a write or claim was made as, if any. */
+  as?: string;
 }
 
 type Listener = (change: Change) => void;

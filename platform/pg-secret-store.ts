@@ -15,6 +15,7 @@ import {
   type ClaimResult,
   type SecretData,
   type SecretMeta,
+  type SecretChangeHandler,
   type SecretStore,
   type WriteOptions,
   type WriteResult,
@@ -94,7 +95,7 @@ export class PostgresSecretStore implements SecretStore {
           [this.store, namespace, name, key, sealed.keyId, sealed.nonce, sealed.ciphertext],
         );
       }
-      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer });
+      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer, ...(opts.owner && { as: opts.owner }) });
       return before ? 'configured' : 'created';
     });
   }
@@ -147,16 +148,16 @@ export class PostgresSecretStore implements SecretStore {
     return rows.map((r) => r.name);
   }
 
-  watch(onChange: (namespace: string, name: string) => void): () => void {
+  watch(onChange: SecretChangeHandler): () => void {
     return this.watchReady(onChange).unsubscribe;
   }
 
   /** watch(), plus a promise that resolves once LISTEN is in place (changes after it are seen). */
-  watchReady(onChange: (namespace: string, name: string) => void): { ready: Promise<void>; unsubscribe: () => void } {
+  watchReady(onChange: SecretChangeHandler): { ready: Promise<void>; unsubscribe: () => void } {
     return this.feed.subscribe((change) => {
       // What this instance wrote itself is no news to it (the worker's own issuance would
       // otherwise wake the Certificate that just wrote its Secret).
-      if (change.store === this.store && change.writer !== this.writer) onChange(change.namespace, change.name);
+      if (change.store === this.store && change.writer !== this.writer) onChange(change.namespace, change.name, change.as ? { madeAs: change.as } : undefined);
     });
   }
 
@@ -168,7 +169,7 @@ export class PostgresSecretStore implements SecretStore {
       owner,
     ]);
     if (inserted.rowCount) {
-      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer });
+      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer, as: owner });
       return { ok: true, created: true };
     }
     // The insert waited for any concurrent claimant to commit, so the holder is visible now.

@@ -15,7 +15,8 @@ import pg from 'pg';
 import { stringify } from 'yaml';
 import { freePort } from '../platform/ports.ts';
 import { seedManifests, startTestEnv, waitFor, type TestEnv } from './support/env.ts';
-import { allHistoriesText, pemBodyLines } from './support/history.ts';
+import { allHistoriesText, pemBodyLines, signalsReceived } from './support/history.ts';
+import { certificateWorkflowId } from '../resources/ids.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,6 +180,13 @@ describe('two workers and two API processes sharing only Temporal and PostgreSQL
     assert.ok(histories.count >= N * 4, `histories: ${histories.count}`);
     for (const needle of ['PRIVATE KEY', env.eab.hmacKey, ...keys.flatMap((k) => pemBodyLines(k))]) {
       assert.ok(!histories.text.includes(needle), `${needle.slice(0, 16)}... in a workflow history`);
+    }
+
+    // Each Secret was written by its own Certificate's issuance, on one worker or the other: no
+    // worker woke a Certificate for it (each hears the other's writes through NOTIFY).
+    for (const name of certificates) {
+      const signals = await signalsReceived(env.client, certificateWorkflowId(ns, name));
+      assert.ok(!signals.includes('secretChanged'), `${name} was woken by its own issuance: ${signals}`);
     }
 
     // No part wrote anything in its working directory (which is also its DATA_DIR).
