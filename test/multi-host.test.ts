@@ -112,11 +112,13 @@ describe('two workers and two API processes sharing only Temporal and PostgreSQL
     const applied = await call(apiA!, '/v1/manifests', { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: manifests });
     assert.equal(applied.status, 200, await applied.clone().text());
 
-    // Kill a worker once Orders are under way and before everything is done.
+    // Kill a worker once both have been issuing for a while (a few Secrets written, so each has
+    // heard the other's writes) and the rest are under way.
     const orders = `/apis/acme.cert-manager.io/v1/namespaces/${ns}/orders`;
     const certs = `/apis/cert-manager.io/v1/namespaces/${ns}/certificates`;
-    await waitFor('a few Orders started', async () => ((await list(apiB!, orders)).items.length >= 3 ? true : undefined), 180_000, 100);
+    await waitFor('a few Certificates Ready', async () => ((await list(apiB!, certs)).items.filter(ready).length >= 3 ? true : undefined), 180_000, 100);
     const readyAtKill = (await list(apiB!, certs)).items.filter(ready).length;
+    const ordersAtKill = (await list(apiB!, orders)).items.length;
     worker1!.child.kill('SIGKILL');
     await exited(worker1!.child);
     assert.ok(readyAtKill < N, `the worker was killed before all were Ready (${readyAtKill} Ready)`);
@@ -191,6 +193,6 @@ describe('two workers and two API processes sharing only Temporal and PostgreSQL
 
     // No part wrote anything in its working directory (which is also its DATA_DIR).
     for (const p of parts) assert.deepEqual(await fs.readdir(p.dir), [], `${p.name} wrote into ${p.dir}`);
-    console.log(`multi-host: ${N} Ready ${elapsed} ms after the apply; ${readyAtKill} were Ready when worker-1 was killed`);
+    console.log(`multi-host: ${N} Ready ${elapsed} ms after the apply; worker-1 was killed with ${readyAtKill} Ready and ${ordersAtKill} Orders started`);
   });
 });
