@@ -66,8 +66,18 @@ export function orderActivities(sessions: AcmeSessions) {
     },
 
     async acceptAcmeChallenge(ctx: AcmeIssuerContext, url: string): Promise<AcmeState> {
-      const resp = await sessions.post(ctx, url, {}, 'accepting ACME challenge', [200]);
-      return (resp.data as { status: AcmeState }).status;
+      try {
+        const resp = await sessions.post(ctx, url, {}, 'accepting ACME challenge', [200]);
+        return (resp.data as { status: AcmeState }).status;
+      } catch (err) {
+        // A retry after an accept that did land (the worker died before recording it) finds the
+        // challenge past "pending", and a CA may refuse to accept it again (Pebble: 400
+        // malformed "only status pending"): carry on from where it is.
+        const resp = await sessions.post(ctx, url, null, 'fetching ACME challenge', [200]).catch(() => undefined);
+        const status = (resp?.data as { status?: AcmeState } | undefined)?.status;
+        if (status !== undefined && status !== 'pending') return status;
+        throw err;
+      }
     },
 
     async finalizeAcmeOrder(ctx: AcmeIssuerContext, order: { url: string; finalize: string; csrPem: string }): Promise<Polled<AcmeOrderState>> {

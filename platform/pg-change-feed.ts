@@ -10,6 +10,14 @@ export interface Change {
   store: string;
   namespace: string;
   name: string;
+  /**
+   * The store instance (one per process) whose write or claim this is. Its own watcher drops it,
+   * as the file store drops its own writes; removals and releases carry none: every watcher,
+   * the writer's own included, must hear that a Secret went or was given up.
+   */
+  writer?: string;
+  /** The owner a write or claim was made as, if any. */
+  as?: string;
 }
 
 type Listener = (change: Change) => void;

@@ -13,6 +13,7 @@ import { migrate } from './pg-migrations.ts';
 import { freePort } from './ports.ts';
 import { keyIdOf } from './secret-cipher.ts';
 import type { StoreConfig } from './store-config.ts';
+import type { PostgresSecretStore } from './pg-secret-store.ts';
 import { openStores, type Stores } from './stores.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
@@ -156,18 +157,20 @@ test('four processes migrating a fresh database at once all succeed, and each mi
   }
 });
 
-test('an unchanged write announces nothing; a change is announced once', async () => {
-  const { secrets } = await open(key1);
+test('an unchanged write announces nothing; a change is announced once, with the owner it was made as', async () => {
+  const [{ secrets }, { secrets: watched }] = [await open(key1), await open(key1)];
   await secrets.write('quiet', 's', { a: Buffer.from('1') });
   const seen: string[] = [];
-  const store = secrets as Stores['secrets'] & { watchReady(cb: (ns: string, n: string) => void): { ready: Promise<void>; unsubscribe: () => void } };
-  const w = store.watchReady((ns, n) => seen.push(`${ns}/${n}`));
+  const w = (watched as PostgresSecretStore).watchReady((ns, n, detail) => seen.push(`${ns}/${n}${detail?.madeAs ? ` as ${detail.madeAs}` : ''}`));
   await w.ready;
   await secrets.write('quiet', 's', { a: Buffer.from('1') });
   await secrets.write('quiet', 's', { a: Buffer.from('2') });
+  await secrets.write('quiet', 'owned', { a: Buffer.from('1') }, undefined, { owner: 'Certificate/owned' });
+  await secrets.claim('quiet', 'claimed', 'Certificate/claimed');
+  await secrets.release('quiet', 'claimed', 'Certificate/claimed');
   await new Promise((r) => setTimeout(r, 300));
   w.unsubscribe();
-  assert.deepEqual(seen, ['quiet/s']);
+  assert.deepEqual(seen, ['quiet/s', 'quiet/owned as Certificate/owned', 'quiet/claimed as Certificate/claimed', 'quiet/claimed']);
 });
 
 test('an unreachable database is a clear start error naming DATABASE_URL', async () => {

@@ -3,6 +3,7 @@
 // exactly one wins (primary key), and every change is announced with NOTIFY in its transaction.
 // Every value is encrypted (secret-cipher.ts); names, metadata and owners are not.
 // `store` separates Secret sets sharing the tables ("secrets", "next-keys").
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { notifyChange, type PgChangeFeed } from './pg-change-feed.ts';
 import { valuePlace, type SecretCipher } from './secret-cipher.ts';
@@ -14,8 +15,10 @@ import {
   type ClaimResult,
   type SecretData,
   type SecretMeta,
+  type SecretChangeHandler,
   type SecretRef,
   type SecretStore,
+  type StoreWatchOptions,
   type WriteOptions,
   type WriteResult,
 } from './secret-store.ts';
@@ -28,6 +31,9 @@ interface ValueRow {
 }
 
 export class PostgresSecretStore implements SecretStore {
+  /** Names this instance's writes in their NOTIFY, so its own watcher can ignore them. */
+  readonly writer = randomUUID();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly cipher: SecretCipher,
@@ -91,7 +97,7 @@ export class PostgresSecretStore implements SecretStore {
           [this.store, namespace, name, key, sealed.keyId, sealed.nonce, sealed.ciphertext],
         );
       }
-      await notifyChange(client, { store: this.store, namespace, name });
+      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer, ...(opts.owner && { as: opts.owner }) });
       return before ? 'configured' : 'created';
     });
   }
@@ -153,14 +159,17 @@ export class PostgresSecretStore implements SecretStore {
     return rows.map((r) => ({ namespace: r.namespace, name: r.name }));
   }
 
-  watch(onChange: (namespace: string, name: string) => void): () => void {
-    return this.watchReady(onChange).unsubscribe;
+  watch(onChange: SecretChangeHandler, opts: StoreWatchOptions = {}): () => void {
+    return this.watchReady(onChange, opts).unsubscribe;
   }
 
   /** watch(), plus a promise that resolves once LISTEN is in place (changes after it are seen). */
-  watchReady(onChange: (namespace: string, name: string) => void): { ready: Promise<void>; unsubscribe: () => void } {
+  watchReady(onChange: SecretChangeHandler, opts: StoreWatchOptions = {}): { ready: Promise<void>; unsubscribe: () => void } {
     return this.feed.subscribe((change) => {
-      if (change.store === this.store) onChange(change.namespace, change.name);
+      // What this instance wrote itself is no news to it (the worker's own issuance would
+      // otherwise wake the Certificate that just wrote its Secret), unless it serves others.
+      if (change.store === this.store && (opts.includeOwnWrites || change.writer !== this.writer))
+        onChange(change.namespace, change.name, change.as ? { madeAs: change.as } : undefined);
     });
   }
 
@@ -172,7 +181,7 @@ export class PostgresSecretStore implements SecretStore {
       owner,
     ]);
     if (inserted.rowCount) {
-      await notifyChange(client, { store: this.store, namespace, name });
+      await notifyChange(client, { store: this.store, namespace, name, writer: this.writer, as: owner });
       return { ok: true, created: true };
     }
     // The insert waited for any concurrent claimant to commit, so the holder is visible now.

@@ -10,9 +10,11 @@ test('indexed value types match Temporal’s enum', () => {
   assert.equal(INDEXED_VALUE_TYPES.KeywordList, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
 });
 
-test('the missing-attributes message gives one CLI command per type and the Cloud form', () => {
+test('the missing-attributes message gives one CLI command with a --type for each --name, and the Cloud form', () => {
   const msg = missingMessage({ namespace: 'prod', namespaceExists: true, missing: ['CertManagerKind', 'CertManagerName', 'CertManagerNotAfter'] });
-  assert.match(msg, /temporal operator search-attribute create --namespace prod --name CertManagerKind --name CertManagerName --type Keyword/);
-  assert.match(msg, /temporal operator search-attribute create --namespace prod --name CertManagerNotAfter --type Datetime/);
+  assert.match(
+    msg,
+    /`temporal operator search-attribute create --namespace prod --name CertManagerKind --type Keyword --name CertManagerName --type Keyword --name CertManagerNotAfter --type Datetime`/,
+  );
   assert.match(msg, /tcld namespace search-attributes add .*--search-attribute CertManagerNotAfter=Datetime/);
 });

@@ -55,14 +55,12 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
 
 /** What an operator must do when the service cannot add its search attributes itself. */
 export function missingMessage(check: SearchAttributeCheck): string {
-  const byType = new Map<string, string[]>();
-  for (const n of check.missing) byType.set(SEARCH_ATTRIBUTES[n]!, [...(byType.get(SEARCH_ATTRIBUTES[n]!) ?? []), n]);
-  const cli = [...byType].map(
-    ([type, names]) => `temporal operator search-attribute create --namespace ${check.namespace} ${names.map((n) => `--name ${n}`).join(' ')} --type ${type}`,
-  );
+  // The CLI pairs each --name with the --type at the same position: one --type after several
+  // names adds only the first (measured with CLI 1.5.1), so every name gets its own --type.
+  const cli = `temporal operator search-attribute create --namespace ${check.namespace} ${check.missing.map((n) => `--name ${n} --type ${SEARCH_ATTRIBUTES[n]}`).join(' ')}`;
   const cloud = check.missing.map((n) => `--search-attribute ${n}=${SEARCH_ATTRIBUTES[n]}`).join(' ');
   return (
     `search attributes ${check.missing.join(', ')} are not registered on Temporal namespace "${check.namespace}": ` +
-    `add them with \`${cli.join(' && ')}\` (Temporal Cloud: \`tcld namespace search-attributes add --namespace <namespace>.<account> ${cloud}\`)`
+    `add them with \`${cli}\` (Temporal Cloud: \`tcld namespace search-attributes add --namespace <namespace>.<account> ${cloud}\`)`
   );
 }

@@ -301,6 +301,36 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
     assert.deepEqual(await two.list('list-none'), []);
     await assert.rejects(two.list('..'), /invalid secret/);
   });
+
+  // The worker's own issuance must not wake the Certificate that just wrote its Secret; but a
+  // Secret it removed or gave up is news to every Certificate waiting for it, its own included.
+  test(`${label} watch: an instance's own writes are not announced to its own watcher; its removals and releases are`, async () => {
+    const [store, other] = target().stores;
+    const seen: string[] = [];
+    let wake: () => void = () => {};
+    const stop = await startWatching(store, (ns, name) => {
+      seen.push(`${ns}/${name}`);
+      wake();
+    });
+    const expect = async (action: () => Promise<unknown>, expected: string) => {
+      const arrived = new Promise<void>((resolve) => (wake = () => seen.includes(expected) && resolve()));
+      await action();
+      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no event for ${expected}; saw ${seen}`)), 5_000))]);
+    };
+    try {
+      await store.write('ownw', 'mine', { a: b('1') }, undefined, { owner: 'Certificate/mine' });
+      await store.write('ownw', 'mine', { a: b('2') }, undefined, { owner: 'Certificate/mine' });
+      // Another instance's write afterwards is announced; once it is, the earlier ones would have been.
+      await expect(() => other.write('ownw', 'theirs', { a: b('1') }), 'ownw/theirs');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(!seen.includes('ownw/mine'), `own writes announced: ${seen}`);
+      await store.claim('ownw', 'given', 'Certificate/given');
+      await expect(() => store.release('ownw', 'given', 'Certificate/given'), 'ownw/given');
+      await expect(() => store.remove('ownw', 'mine'), 'ownw/mine');
+    } finally {
+      stop();
+    }
+  });
 }
 
 /** Subscribes and waits until the subscription is live where the backend can tell. */

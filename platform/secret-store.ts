@@ -11,7 +11,7 @@ import { SecretDirWatch, type SecretChangeHandler, type SecretWatchOptions } fro
 import { isVersionAsWritten, readOne, readSnapshot, sweepDir, writeVersion } from './versioned-dir.ts';
 
 export type { ClaimResult } from './owner-records.ts';
-export type { SecretChangeHandler } from './secret-watch.ts';
+export type { ChangeDetail, SecretChangeHandler } from './secret-watch.ts';
 
 export type SecretData = Record<string, Buffer>;
 export type WriteResult = 'created' | 'configured' | 'unchanged';

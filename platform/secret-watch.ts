@@ -16,7 +16,13 @@ import path from 'node:path';
 import { DATA_LINK } from './versioned-dir.ts';
 import { OWNERS_DIR } from './owner-records.ts';
 
-export type SecretChangeHandler = (namespace: string, name: string) => void;
+export type SecretChangeHandler = (namespace: string, name: string, detail?: ChangeDetail) => void;
+
+/** What a store may know about a change beyond its Secret's name. */
+export interface ChangeDetail {
+  /** The owner a write or claim was made as (the PostgreSQL store knows it; files cannot say). */
+  madeAs?: string;
+}
 
 export interface SecretWatchOptions {
   /** A Secret is reported once its events have been quiet this long. */

@@ -7,11 +7,11 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import proto from '@temporalio/proto';
 import { stringify } from 'yaml';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { certificateWorkflowId } from '../resources/ids.ts';
 import { startTestEnv, waitFor, type TestEnv } from './support/env.ts';
+import { signalsReceived } from './support/history.ts';
 import { applyResults, certificateYaml, condition, getCertificate, issuerYaml, readLeaf, secretDir, waitRevision } from './support/lifecycle-helpers.ts';
 
 /** Far below any resync: only the watch can have woken the Certificate this fast. */
@@ -109,25 +109,11 @@ describe('Secret changes wake their Certificate (default resync)', () => {
     assert.deepEqual(await applyResults(env, `${issuerYaml(env, ns)}---\n${certificateYaml({ namespace: ns, name: 'calm' })}`), ['created', 'created', 'created']);
     await waitRevision(env, ns, 'calm', 1);
     await new Promise((r) => setTimeout(r, 3_000)); // past the watch's debounce and any signal in flight
-    assert.deepEqual(await signalsReceived(env, certificateWorkflowId(ns, 'calm')), []);
+    assert.deepEqual(await signalsReceived(env.client, certificateWorkflowId(ns, 'calm')), []);
 
     await fs.rm(secretDir(env, ns, 'calm-tls'), { recursive: true });
     await waitRevision(env, ns, 'calm', 2, HEAL_MS);
     await new Promise((r) => setTimeout(r, 3_000));
-    assert.deepEqual(await signalsReceived(env, certificateWorkflowId(ns, 'calm')), ['secretChanged'], 'one signal: for the deletion, none for the re-issue');
+    assert.deepEqual(await signalsReceived(env.client, certificateWorkflowId(ns, 'calm')), ['secretChanged'], 'one signal: for the deletion, none for the re-issue');
   });
 });
-
-/** Names of the signals every run of `workflowId` received, oldest first. */
-async function signalsReceived(env: TestEnv, workflowId: string): Promise<string[]> {
-  const runs: { runId: string; start: number }[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: wf.runId, start: wf.startTime.getTime() });
-  const names: string[] = [];
-  for (const { runId } of runs.sort((a, b) => a.start - b.start)) {
-    const { events } = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    for (const e of events ?? []) {
-      if (e.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) names.push(e.workflowExecutionSignaledEventAttributes?.signalName ?? '?');
-    }
-  }
-  return names;
-}

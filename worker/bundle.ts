@@ -1,5 +1,6 @@
 // The workflow bundle, built once per source version and cached on disk: webpack takes seconds,
-// and worker starts (and tests) should not pay that every time.
+// and worker starts (and tests) should not pay that every time. The cache sits beside the code,
+// never in the working directory or DATA_DIR; where it cannot be written the bundle stays in memory.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -20,23 +21,28 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundles')): Promise<{ codePath: string }> {
+export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundles')): Promise<{ codePath: string } | { code: string }> {
   const codePath = path.join(cacheDir, `workflows-${await sourceHash()}.js`);
   const cached = await fs.stat(codePath).then(
     () => true,
     () => false,
   );
-  if (!cached) {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  if (cached) return { codePath };
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  try {
     await fs.mkdir(cacheDir, { recursive: true });
     const tmp = `${codePath}.${process.pid}.tmp`;
     await fs.writeFile(tmp, code);
     await fs.rename(tmp, codePath);
-    // Bundles of older sources are dead weight; another process may still be reading one, and
-    // unlinking leaves its open file intact.
-    for (const f of await fs.readdir(cacheDir)) {
-      if (f.startsWith('workflows-') && f.endsWith('.js') && path.join(cacheDir, f) !== codePath) await fs.rm(path.join(cacheDir, f), { force: true });
-    }
+  } catch {
+    // A read-only install (container image, another user's checkout): the cache only saves
+    // the next start a few seconds, so run from memory rather than refuse to start.
+    return { code };
+  }
+  // Bundles of older sources are dead weight; another process may still be reading one, and
+  // unlinking leaves its open file intact.
+  for (const f of await fs.readdir(cacheDir).catch(() => [] as string[])) {
+    if (f.startsWith('workflows-') && f.endsWith('.js') && path.join(cacheDir, f) !== codePath) await fs.rm(path.join(cacheDir, f), { force: true }).catch(() => undefined);
   }
   return { codePath };
 }

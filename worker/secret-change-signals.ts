@@ -4,7 +4,8 @@
 //   - otherwise (nobody owns it: its owner gave it up, or a user deleted the record by hand; or a
 //     user or an Issuer owns it): every running Certificate whose spec.secretName is it
 //     (CertManagerSecretName in visibility), and the one its certificate-name annotation names.
-//     They claim a free Secret at once, or say at once that someone else holds it.
+//     They claim a free Secret at once, or say at once that someone else holds it;
+//   - nobody, when the change was made as a Certificate (its own issuance: it knows).
 // Reports for one Secret coalesce while it is queued or being handled; a few are handled at once.
 import type { Client } from '@temporalio/client';
 import { grpcCode } from '../platform/grpc-code.ts';
@@ -47,7 +48,11 @@ export function relaySecretChanges(deps: SecretChangeRelayDeps): () => void {
     }
   };
   const unwatch = deps.secrets.watch(
-    (namespace, name) => {
+    (namespace, name, detail) => {
+      // Written or claimed as a Certificate: by that Certificate's own issuance (or by the apply
+      // that starts it), on whichever worker or API replica. It knows; waking it is a wasted
+      // task, once per other worker. (The file store cannot say; it drops its own writes only.)
+      if (certificateOf(detail?.madeAs)) return;
       queued.add(`${namespace}/${name}`);
       pump();
     },

@@ -65,3 +65,17 @@ export async function recordHistoryFixtures(client: Client, label: string): Prom
     await fs.writeFile(path.join(dir, `${label}.${type}.${h.id.replaceAll('/', '_')}.binpb`), h.bytes);
   }
 }
+
+/** Names of the signals every run of `workflowId` received, oldest first. */
+export async function signalsReceived(client: Client, workflowId: string): Promise<string[]> {
+  const runs: { runId: string; start: number }[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push({ runId: wf.runId, start: wf.startTime.getTime() });
+  const names: string[] = [];
+  for (const { runId } of runs.sort((a, b) => a.start - b.start)) {
+    const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    for (const e of events ?? []) {
+      if (e.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) names.push(e.workflowExecutionSignaledEventAttributes?.signalName ?? '?');
+    }
+  }
+  return names;
+}
