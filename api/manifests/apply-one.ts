@@ -1,15 +1,20 @@
-// Applies one validated manifest: a Secret into the store, an Issuer or Certificate as an
-// update-with-start of its workflow (create-or-update in one call).
-import { WithStartWorkflowOperation } from '@temporalio/client';
+// Applies one validated manifest: a Secret into the store, an Issuer or Certificate to its
+// workflow. A new resource is a plain workflow start carrying the manifest, with the created
+// object already in its memo: the server records it at once, no worker needed, and the workflow
+// applies the manifest on its first task. A resource that exists is applied with an Update.
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type WorkflowStartOptions } from '@temporalio/client';
+import { createdObject, type CreateOnStart } from '../../resources/created-object.ts';
 import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
+import { OBJECT_MEMO } from '../../resources/memo.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
 import { APPLIED, isIssuerOwner } from '../../resources/secret-owner.ts';
 import type { CertificateManifest, IssuerManifest, Manifest, SecretManifest } from '../../resources/types.ts';
 import type { ApiDeps } from '../deps.ts';
 
-// An apply is an Update, which a worker must accept; with no worker running the API answers 503
-// after this long instead of hanging. Applying again once a worker runs is safe.
+// Applying to an existing resource is an Update, which a worker must accept; with no worker
+// running the API answers 503 after this long instead of hanging. Applying again once a worker
+// runs is safe.
 const APPLY_DEADLINE_MS = 30_000;
 
 export async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult> {
@@ -32,34 +37,59 @@ async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResul
   return deps.secrets.write(namespace, name, m.data, { type: m.type, labels, annotations }, { replace: true, owner });
 }
 
+type EntityStart = Pick<WorkflowStartOptions, 'workflowId' | 'typedSearchAttributes' | 'staticSummary'>;
+
+/** Starts the workflow with the manifest if there is none running: 'created', or undefined when it exists. */
+async function create<M extends IssuerManifest | CertificateManifest>(deps: ApiDeps, type: string, options: object, m: M, start: EntityStart): Promise<'created' | undefined> {
+  const now = new Date();
+  const input: CreateOnStart<M> = { manifest: m, creationTimestamp: now.toISOString() };
+  try {
+    await deps.client.workflow.start(type, {
+      ...start,
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ options, create: input }],
+      workflowIdConflictPolicy: 'FAIL',
+      memo: { [OBJECT_MEMO]: createdObject(m, now) },
+    });
+    return 'created';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+    throw err;
+  }
+}
+
 async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {
   const namespace = m.kind === 'ClusterIssuer' ? '' : (m.metadata.namespace ?? 'default');
-  const workflowId = issuerWorkflowId(m.kind, namespace, m.metadata.name);
-  return deps.client.workflow.executeUpdateWithStart(applyIssuer, {
-    args: [m],
-    startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.issuer, {
-      workflowId,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ options: deps.config.issuers }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name, undefined, m.metadata.labels),
-      staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
-    }),
-  });
+  const start: EntityStart = {
+    workflowId: issuerWorkflowId(m.kind, namespace, m.metadata.name),
+    typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name, undefined, m.metadata.labels),
+    staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
+  };
+  const options = deps.config.issuers;
+  // With-start too: the workflow may have ended (deleted) since the start above was refused.
+  return (
+    (await create(deps, WORKFLOW_TYPES.issuer, options, m, start)) ??
+    deps.client.workflow.executeUpdateWithStart(applyIssuer, {
+      args: [m],
+      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.issuer, { ...start, taskQueue: deps.config.temporal.taskQueue, args: [{ options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    })
+  );
 }
 
 async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): Promise<ApplyResult> {
   const { namespace, name } = m.metadata;
   const names = [m.spec.commonName, ...m.spec.dnsNames, ...m.spec.ipAddresses].filter(Boolean).join(', ');
-  return deps.client.workflow.executeUpdateWithStart(applyCertificate, {
-    args: [m],
-    startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, {
-      workflowId: certificateWorkflowId(namespace, name),
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ options: deps.config.certificates }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef, m.metadata.labels),
-      staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
-    }),
-  });
+  const start: EntityStart = {
+    workflowId: certificateWorkflowId(namespace, name),
+    typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef, m.metadata.labels),
+    staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
+  };
+  const options = deps.config.certificates;
+  return (
+    (await create(deps, WORKFLOW_TYPES.certificate, options, m, start)) ??
+    deps.client.workflow.executeUpdateWithStart(applyCertificate, {
+      args: [m],
+      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, { ...start, taskQueue: deps.config.temporal.taskQueue, args: [{ options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    })
+  );
 }
