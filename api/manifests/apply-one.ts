@@ -2,7 +2,8 @@
 // workflow. A new resource is a plain workflow start carrying the manifest, with the created
 // object already in its memo: the server records it at once, no worker needed, and the workflow
 // applies the manifest on its first task. A resource that exists is applied with an Update.
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type WorkflowStartOptions } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { createdObject, type CreateOnStart } from '../../resources/created-object.ts';
 import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
@@ -21,7 +22,12 @@ export async function applyOne(deps: ApiDeps, m: Manifest): Promise<ApplyResult>
   if (m.kind === 'Secret') return applySecret(deps, m);
   const deadline = Date.now() + APPLY_DEADLINE_MS;
   try {
-    return await deps.client.connection.withDeadline(deadline, () => (m.kind === 'Certificate' ? applyCertificateManifest(deps, m) : applyIssuerManifest(deps, m)));
+    const { client, config } = deps;
+    const apply = () =>
+      m.kind === 'Certificate'
+        ? applyCertificateManifest({ client, taskQueue: config.temporal.taskQueue, options: config.certificates }, m)
+        : applyIssuerManifest({ client, taskQueue: config.temporal.taskQueue, options: config.issuers }, m);
+    return await client.connection.withDeadline(deadline, apply);
   } catch (err) {
     if (Date.now() < deadline) throw err;
     // gRPC DEADLINE_EXCEEDED, which the API answers with 503.
@@ -39,15 +45,22 @@ async function applySecret(deps: ApiDeps, m: SecretManifest): Promise<ApplyResul
 
 type EntityStart = Pick<WorkflowStartOptions, 'workflowId' | 'typedSearchAttributes' | 'staticSummary'>;
 
-/** Starts the workflow with the manifest if there is none running: 'created', or undefined when it exists. */
-async function create<M extends IssuerManifest | CertificateManifest>(deps: ApiDeps, type: string, options: object, m: M, start: EntityStart): Promise<'created' | undefined> {
+/** Where an entity workflow runs and the options it starts with (the API's config, or a test's). */
+export interface EntityTarget {
+  client: Client;
+  taskQueue: string;
+  options?: object;
+}
+
+/** Starts the workflow with the manifest if none is running: 'created', or undefined when one is. */
+async function create<M extends IssuerManifest | CertificateManifest>(t: EntityTarget, type: string, m: M, start: EntityStart): Promise<'created' | undefined> {
   const now = new Date();
   const input: CreateOnStart<M> = { manifest: m, creationTimestamp: now.toISOString() };
   try {
-    await deps.client.workflow.start(type, {
+    await t.client.workflow.start(type, {
       ...start,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ options, create: input }],
+      taskQueue: t.taskQueue,
+      args: [{ options: t.options, create: input }],
       workflowIdConflictPolicy: 'FAIL',
       memo: { [OBJECT_MEMO]: createdObject(m, now) },
     });
@@ -58,25 +71,31 @@ async function create<M extends IssuerManifest | CertificateManifest>(deps: ApiD
   }
 }
 
-async function applyIssuerManifest(deps: ApiDeps, m: IssuerManifest): Promise<ApplyResult> {
+/** The update of an existing workflow; with-start too, as it may have ended (been deleted) since. */
+function update<M extends IssuerManifest | CertificateManifest>(
+  t: EntityTarget,
+  type: string,
+  message: UpdateDefinition<ApplyResult, [M]>,
+  m: M,
+  start: EntityStart,
+): Promise<ApplyResult> {
+  return t.client.workflow.executeUpdateWithStart(message, {
+    args: [m],
+    startWorkflowOperation: new WithStartWorkflowOperation(type, { ...start, taskQueue: t.taskQueue, args: [{ options: t.options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+  });
+}
+
+export async function applyIssuerManifest(t: EntityTarget, m: IssuerManifest): Promise<ApplyResult> {
   const namespace = m.kind === 'ClusterIssuer' ? '' : (m.metadata.namespace ?? 'default');
   const start: EntityStart = {
     workflowId: issuerWorkflowId(m.kind, namespace, m.metadata.name),
     typedSearchAttributes: resourceSearchAttributes(m.kind, namespace, m.metadata.name, undefined, m.metadata.labels),
     staticSummary: `${m.kind} ${namespace ? `${namespace}/` : ''}${m.metadata.name}: ACME account at ${m.spec.acme.server}`,
   };
-  const options = deps.config.issuers;
-  // With-start too: the workflow may have ended (deleted) since the start above was refused.
-  return (
-    (await create(deps, WORKFLOW_TYPES.issuer, options, m, start)) ??
-    deps.client.workflow.executeUpdateWithStart(applyIssuer, {
-      args: [m],
-      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.issuer, { ...start, taskQueue: deps.config.temporal.taskQueue, args: [{ options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
-    })
-  );
+  return (await create(t, WORKFLOW_TYPES.issuer, m, start)) ?? update(t, WORKFLOW_TYPES.issuer, applyIssuer, m, start);
 }
 
-async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): Promise<ApplyResult> {
+export async function applyCertificateManifest(t: EntityTarget, m: CertificateManifest): Promise<ApplyResult> {
   const { namespace, name } = m.metadata;
   const names = [m.spec.commonName, ...m.spec.dnsNames, ...m.spec.ipAddresses].filter(Boolean).join(', ');
   const start: EntityStart = {
@@ -84,12 +103,5 @@ async function applyCertificateManifest(deps: ApiDeps, m: CertificateManifest): 
     typedSearchAttributes: resourceSearchAttributes('Certificate', namespace, name, m.spec.issuerRef, m.metadata.labels),
     staticSummary: `Certificate ${namespace}/${name} for ${names} → Secret ${m.spec.secretName}, from ${m.spec.issuerRef.kind} ${m.spec.issuerRef.name}`,
   };
-  const options = deps.config.certificates;
-  return (
-    (await create(deps, WORKFLOW_TYPES.certificate, options, m, start)) ??
-    deps.client.workflow.executeUpdateWithStart(applyCertificate, {
-      args: [m],
-      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, { ...start, taskQueue: deps.config.temporal.taskQueue, args: [{ options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
-    })
-  );
+  return (await create(t, WORKFLOW_TYPES.certificate, m, start)) ?? update(t, WORKFLOW_TYPES.certificate, applyCertificate, m, start);
 }
