@@ -103,7 +103,7 @@ const schema = z.object({
     .int()
     .min(1)
     .default(1024 * 1024),
-  API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
+  API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(1000),
   API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   // Worker tuning (README "Worker tuning"); unset = the SDK's default, except the cache.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),

@@ -13,7 +13,7 @@ export interface ParseLimits {
   maxAliases: number;
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDocuments: 500, maxDepth: 64, maxAliases: 100 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDocuments: 1000, maxDepth: 64, maxAliases: 100 };
 
 export type ParseBodyResult = { ok: true; docs: unknown[] } | { ok: false; code: 400 | 413; message: string };
 
