@@ -128,7 +128,8 @@ export async function recordClaims(manifests: Manifest[], store: SecretStore, co
   };
 }
 
-const CLAIMS_IN_FLIGHT = 16;
+// Measured on 1,000 new Certificates (2 cores, heavily loaded): 16 in flight took 2.3-2.5 s, 64 took 0.6-1.5 s.
+const CLAIMS_IN_FLIGHT = 64;
 
 /** The Status message for ownership causes, as preflight words its own. */
 export function ownershipMessage(causes: FieldCause[]): string {
