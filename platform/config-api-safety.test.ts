@@ -52,6 +52,6 @@ test('config: defaults for limits and the HTTP-01 listener', () => {
       allow: config.api.allowUnauthenticated,
       http01Host: config.http01Host,
     },
-    { maxBodyBytes: 1024 * 1024, maxDocuments: 500, applyConcurrency: 16, allow: false, http01Host: '0.0.0.0' },
+    { maxBodyBytes: 1024 * 1024, maxDocuments: 1000, applyConcurrency: 64, allow: false, http01Host: '0.0.0.0' },
   );
 });

@@ -106,8 +106,9 @@ const schema = z.object({
     .int()
     .min(1)
     .default(1024 * 1024),
-  API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(500),
-  API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  API_MAX_DOCUMENTS: z.coerce.number().int().min(1).default(1000),
+  // 64: 1,000 new Certificates in one request while 200 issued took 25-32 s at 64 in flight, 57-58 s at 16, 38 s at 128.
+  API_APPLY_CONCURRENCY: z.coerce.number().int().min(1).default(64),
   // Worker tuning (README "Worker tuning"); unset = the SDK's default, except the cache.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_WORKER_TUNING.maxCachedWorkflows),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),

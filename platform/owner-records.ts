@@ -47,12 +47,12 @@ export class OwnerRecords {
     return true;
   }
 
-  /** Names of the Secrets in `namespace` that `owner` holds. */
-  async ownedBy(namespace: string, owner: string): Promise<string[]> {
+  /** Every owner record in `namespace`: Secret name -> owner. */
+  async all(namespace: string): Promise<Map<string, string>> {
     const dir = path.join(this.root, namespace, OWNERS_DIR);
     const names = await fs.readdir(dir).catch(() => [] as string[]);
-    const held = await Promise.all(names.filter((n) => !n.startsWith('.')).map(async (n) => ((await this.get(namespace, n)) === owner ? n : undefined)));
-    return held.filter((n): n is string => n !== undefined);
+    const held = await Promise.all(names.filter((n) => !n.startsWith('.')).map(async (n) => [n, await this.get(namespace, n)] as const));
+    return new Map(held.filter((h): h is readonly [string, string] => h[1] !== undefined));
   }
 
   async drop(namespace: string, name: string): Promise<void> {

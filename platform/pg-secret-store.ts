@@ -140,14 +140,10 @@ export class PostgresSecretStore implements SecretStore {
     });
   }
 
-  async ownedBy(namespace: string, owner: string): Promise<string[]> {
+  async owners(namespace: string): Promise<Map<string, string>> {
     checkSegment(namespace);
-    const { rows } = await this.pool.query<{ name: string }>('SELECT name FROM secret_owners WHERE store = $1 AND namespace = $2 AND owner = $3 ORDER BY name', [
-      this.store,
-      namespace,
-      owner,
-    ]);
-    return rows.map((r) => r.name);
+    const { rows } = await this.pool.query<{ name: string; owner: string }>('SELECT name, owner FROM secret_owners WHERE store = $1 AND namespace = $2', [this.store, namespace]);
+    return new Map(rows.map((r) => [r.name, r.owner]));
   }
 
   async list(namespace?: string): Promise<SecretRef[]> {

@@ -184,15 +184,19 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
     assert.deepEqual(await other.claim('own', 'web-tls', 'Certificate/other'), { ok: true, created: true });
   });
 
-  test(`${label}: a claim does not make a Secret appear; ownedBy lists what an owner holds in a namespace`, async () => {
+  test(`${label}: a claim does not make a Secret appear; owners lists who holds what in a namespace`, async () => {
     const [store] = target().stores;
     assert.deepEqual(await store.claim('by', 'a', 'Certificate/x'), { ok: true, created: true });
     assert.equal(await store.read('by', 'a'), undefined);
     await store.claim('by', 'b', 'Certificate/x');
     await store.claim('by', 'c', 'Certificate/y');
     await store.claim('by-other-ns', 'd', 'Certificate/x');
-    assert.deepEqual((await store.ownedBy('by', 'Certificate/x')).sort(), ['a', 'b']);
-    assert.deepEqual(await store.ownedBy('by', 'Certificate/none'), []);
+    assert.deepEqual([...(await store.owners('by'))].sort(), [
+      ['a', 'Certificate/x'],
+      ['b', 'Certificate/x'],
+      ['c', 'Certificate/y'],
+    ]);
+    assert.deepEqual(await store.owners('nobody-here'), new Map());
   });
 
   test(`${label} claim race: of concurrent claimants on two instances exactly one wins`, async () => {

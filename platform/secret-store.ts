@@ -51,8 +51,8 @@ export interface SecretStore {
   claim(namespace: string, name: string, owner: string): Promise<ClaimResult>;
   /** Gives up ownership if `owner` holds it; the Secret's data stays. */
   release(namespace: string, name: string, owner: string): Promise<boolean>;
-  /** The Secrets in `namespace` that `owner` holds. */
-  ownedBy(namespace: string, owner: string): Promise<string[]>;
+  /** Who owns each Secret in `namespace` that has an owner: name -> owner (one read for a whole request's worth). */
+  owners(namespace: string): Promise<Map<string, string>>;
   /** Every Secret holding data, in `namespace` or (undefined) in all, sorted by namespace then name. */
   list(namespace?: string): Promise<SecretRef[]>;
   /**
@@ -84,7 +84,7 @@ const STALE_MS = 5 * 60_000;
 const OWN_WRITE_MS = 60_000;
 
 export class FileSecretStore implements SecretStore {
-  private readonly owners: OwnerRecords;
+  private readonly ownerRecords: OwnerRecords;
   private prepared?: Promise<void>;
   /** What this process last wrote, by "<ns>/<name>": its own writes need no report. */
   private readonly ownWrites = new Map<string, { version: string; visible: string[]; at: number }>();
@@ -93,7 +93,7 @@ export class FileSecretStore implements SecretStore {
     readonly root: string,
     private readonly opts: { staleMs?: number } = {},
   ) {
-    this.owners = new OwnerRecords(root);
+    this.ownerRecords = new OwnerRecords(root);
   }
 
   dir(namespace: string, name: string): string {
@@ -121,7 +121,7 @@ export class FileSecretStore implements SecretStore {
     Object.keys(data).forEach(checkKey);
     await this.ready();
     if (opts.owner) {
-      const claim = await this.owners.claim(namespace, name, opts.owner);
+      const claim = await this.ownerRecords.claim(namespace, name, opts.owner);
       if (!claim.ok) throw new SecretOwnedError(namespace, name, claim.owner, opts.owner);
     }
     // A removal racing this write may delete the directory under it: then write it afresh.
@@ -167,32 +167,32 @@ export class FileSecretStore implements SecretStore {
         if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 5) throw err;
       }
     }
-    await this.owners.drop(namespace, name);
+    await this.ownerRecords.drop(namespace, name);
     return existed;
   }
 
   async owner(namespace: string, name: string): Promise<string | undefined> {
     this.dir(namespace, name);
     await this.ready();
-    return this.owners.get(namespace, name);
+    return this.ownerRecords.get(namespace, name);
   }
 
   async claim(namespace: string, name: string, owner: string): Promise<ClaimResult> {
     this.dir(namespace, name);
     await this.ready();
-    return this.owners.claim(namespace, name, owner);
+    return this.ownerRecords.claim(namespace, name, owner);
   }
 
   async release(namespace: string, name: string, owner: string): Promise<boolean> {
     this.dir(namespace, name);
     await this.ready();
-    return this.owners.release(namespace, name, owner);
+    return this.ownerRecords.release(namespace, name, owner);
   }
 
-  async ownedBy(namespace: string, owner: string): Promise<string[]> {
+  async owners(namespace: string): Promise<Map<string, string>> {
     checkSegment(namespace);
     await this.ready();
-    return this.owners.ownedBy(namespace, owner);
+    return this.ownerRecords.all(namespace);
   }
 
   async list(namespace?: string): Promise<SecretRef[]> {
@@ -281,11 +281,11 @@ export class FileSecretStore implements SecretStore {
   // cert-manager.io/certificate-name annotation; anything else (a user's Secret, an account key)
   // becomes "applied", which no Certificate may overwrite.
   private async adopt(namespace: string, name: string, dir: string): Promise<void> {
-    if (await this.owners.get(namespace, name)) return;
+    if (await this.ownerRecords.get(namespace, name)) return;
     const current = await this.current(dir);
     if (current?.layout !== 'flat') return;
     const certificate = current.meta?.annotations?.[Annotation.CertificateName];
-    await this.owners.claim(namespace, name, certificate ? `Certificate/${certificate}` : APPLIED);
+    await this.ownerRecords.claim(namespace, name, certificate ? `Certificate/${certificate}` : APPLIED);
   }
 }
 

@@ -31,7 +31,11 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
   args.push(...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]));
-  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  // WAL with synchronous=normal: a commit is one append, not several fsyncs, which made the file
+  // the bottleneck of every workflow start (1,000 starts: 44-60 s with the defaults, 11-14 s with
+  // these, on a loaded 2-core machine). A killed server or a restart loses nothing; only an OS
+  // crash or power cut can lose the last commits.
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   args.push('--log-level', 'warn');
   const withAttributes = opts.searchAttributes !== false;
   for (const [name, type] of withAttributes ? Object.entries(SEARCH_ATTRIBUTES) : []) {

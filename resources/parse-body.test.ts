@@ -63,7 +63,7 @@ const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; c
   { name: 'JSON nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'json', code: 400, message: /nested more than 64/ },
   { name: 'YAML flow nested 5,000 deep', body: '['.repeat(5000) + ']'.repeat(5000), format: 'yaml', code: 400, message: /nested more than 64/ },
   { name: 'YAML compact sequences 5,000 deep', body: `${'- '.repeat(5000)}x`, format: 'yaml', code: 400, message: /nested more than 64/ },
-  { name: '501 YAML documents', body: Array.from({ length: 501 }, (_, i) => doc(i)).join('---\n'), format: 'yaml', code: 413, message: /at most 500 \(API_MAX_DOCUMENTS\)/ },
+  { name: '1,001 YAML documents', body: Array.from({ length: 1001 }, (_, i) => doc(i)).join('---\n'), format: 'yaml', code: 413, message: /at most 1000 \(API_MAX_DOCUMENTS\)/ },
   {
     name: '2,000 YAML documents, refused before parsing',
     body: Array.from({ length: 2000 }, (_, i) => `---\n${doc(i)}`).join(''),
@@ -71,7 +71,7 @@ const limitCases: Array<{ name: string; body: string; format: 'yaml' | 'json'; c
     code: 413,
     message: /2000 documents/,
   },
-  { name: '501 JSON items', body: JSON.stringify({ kind: 'List', items: Array.from({ length: 501 }, () => ({})) }), format: 'json', code: 413, message: /501 documents/ },
+  { name: '1,001 JSON items', body: JSON.stringify({ kind: 'List', items: Array.from({ length: 1001 }, () => ({})) }), format: 'json', code: 413, message: /1001 documents/ },
 ];
 for (const c of limitCases) {
   test(`refuses ${c.name} with ${c.code}, fast`, () => {
@@ -86,14 +86,14 @@ for (const c of limitCases) {
   });
 }
 
-test('500 documents are accepted, each with its own leading ---', () => {
-  const result = parseManifestBody(Array.from({ length: 500 }, (_, i) => `---\n${doc(i)}`).join(''), 'yaml');
-  assert.equal(result.ok && result.docs.length, 500);
+test('1,000 documents are accepted, each with its own leading ---', () => {
+  const result = parseManifestBody(Array.from({ length: 1000 }, (_, i) => `---\n${doc(i)}`).join(''), 'yaml');
+  assert.equal(result.ok && result.docs.length, 1000);
 });
 
-test('500 documents separated by --- (none before the first) are accepted', () => {
-  const result = parseManifestBody(Array.from({ length: 500 }, (_, i) => doc(i)).join('---\n'), 'yaml');
-  assert.equal(result.ok && result.docs.length, 500);
+test('1,000 documents separated by --- (none before the first) are accepted', () => {
+  const result = parseManifestBody(Array.from({ length: 1000 }, (_, i) => doc(i)).join('---\n'), 'yaml');
+  assert.equal(result.ok && result.docs.length, 1000);
 });
 
 test('a comment before the first --- is not a document', () => {

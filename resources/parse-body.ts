@@ -13,7 +13,7 @@ export interface ParseLimits {
   maxAliases: number;
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDocuments: 500, maxDepth: 64, maxAliases: 100 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDocuments: 1000, maxDepth: 64, maxAliases: 100 };
 
 export type ParseBodyResult = { ok: true; docs: unknown[] } | { ok: false; code: 400 | 413; message: string };
 
@@ -50,7 +50,7 @@ const DOCUMENT_MARKER = /^---(?:[ \t]|$)/gm;
 const CONTENT_LINE = /^[ \t]*[^\s#%]/m;
 
 /** Documents a YAML stream announces: one per `---`, plus one for content before the first. Empty ones are counted too. */
-function countYamlDocuments(body: string): number {
+export function countYamlDocuments(body: string): number {
   const markers = [...body.matchAll(DOCUMENT_MARKER)];
   const beforeFirst = body.slice(0, markers[0]?.index ?? body.length);
   return markers.length + (CONTENT_LINE.test(beforeFirst) ? 1 : 0);

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ObjectMeta } from '../resources/types.ts';
+import { createdObject } from '../resources/created-object.ts';
+import type { CertificateObject } from '../resources/objects.ts';
+import { certificateSpecFixture } from '../resources/spec-fixture.ts';
 import { applyManifest } from './apply.ts';
+import { CertificateStatusBook } from './certificate-status.ts';
 
 interface Obj {
   metadata: ObjectMeta;
@@ -66,4 +70,18 @@ test('applyManifest: a stored object without generation counts as generation 1',
   delete cur.metadata.generation;
   const out = applyManifest<Obj>(cur, { ...manifest(), spec: { ...manifest().spec, dnsNames: ['c.example.com'] } }, now);
   assert.equal(out.object.metadata.generation, 2);
+});
+
+// The API publishes createdObject in the memo of a workflow it starts; the workflow's first
+// publish records nothing only if it builds the very same JSON (key order included).
+test('the object a created Certificate holds is, byte for byte, what the API published', () => {
+  const m = {
+    apiVersion: 'cert-manager.io/v1' as const,
+    kind: 'Certificate' as const,
+    metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' }, generation: 3 },
+    spec: certificateSpecFixture(),
+  };
+  const book = new CertificateStatusBook();
+  book.replaceSpec(applyManifest<CertificateObject>(undefined, m, now).object);
+  assert.equal(JSON.stringify(book.object), JSON.stringify(createdObject(m, now)));
 });

@@ -2,6 +2,7 @@
 // and a spec that differs from the stored one bumps metadata.generation.
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { ApplyResult } from '../resources/messages.ts';
+import { createdSpec } from '../resources/created-object.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import type { ObjectMeta } from '../resources/types.ts';
 
@@ -24,7 +25,7 @@ export function applyManifest<T extends Applied>(
 ): { object: Omit<T, 'status'>; result: ApplyResult; specChanged: boolean } {
   if (!current) {
     return {
-      object: { ...next, metadata: { ...next.metadata, generation: 1, creationTimestamp: now.toISOString() } },
+      object: createdSpec(next, now),
       result: 'created',
       specChanged: true,
     };

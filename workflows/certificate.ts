@@ -30,6 +30,8 @@ import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts
 import { applyCertificate, deleteCertificate, getCertificate, orderSlotWaiting, renewCertificate, secretChanged } from '../resources/messages.ts';
 import { jitteredResyncMs } from '../resources/resync.ts';
 import type { CertificateObject } from '../resources/objects.ts';
+import type { CreateOnStart } from '../resources/created-object.ts';
+import type { CertificateManifest } from '../resources/types.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import { acme, issuerLookup, keys, local, lookup } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
@@ -52,6 +54,8 @@ export interface CertificateWorkflowInput {
   forced?: boolean;
   /** The CA refused the issuer's account on the last attempt; waiting for the issuer to verify it. */
   accountReport?: { accountUrl?: string; message: string };
+  /** Started by an apply that created the Certificate (api/manifests/apply-one.ts): applied first. */
+  create?: CreateOnStart<CertificateManifest>;
 }
 
 type Outcome =
@@ -70,6 +74,14 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   const publishObject = objectPublisher<CertificateObject>();
   const publishAttributes = searchAttributePublisher();
   const publish = (b: CertificateStatusBook) => publishStatus(b, publishObject, publishAttributes);
+
+  // Before any handler is set, so an apply Update that arrived meanwhile finds the Certificate.
+  // The starter set the search attributes and published this very object in the memo, so the
+  // publish records nothing; the object and status are those an apply Update would have made.
+  if (input.create) {
+    book.replaceSpec(applyManifest<CertificateObject>(undefined, input.create.manifest, new Date(input.create.creationTimestamp)).object);
+    publishObject(book.object);
+  }
 
   setHandler(
     applyCertificate,

@@ -14,6 +14,8 @@ import { issuerWorkflowId } from '../resources/ids.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
 import { accountRejected, applyIssuer, deleteIssuer, getIssuer } from '../resources/messages.ts';
 import type { IssuerObject } from '../resources/objects.ts';
+import type { CreateOnStart } from '../resources/created-object.ts';
+import type { IssuerManifest } from '../resources/types.ts';
 import { account as accountActivity } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { rootMessage } from './failure.ts';
@@ -38,6 +40,8 @@ export interface IssuerWorkflowInput {
   nextAccountCheck?: number;
   /** Why the account is being registered again, while it is. */
   reregistering?: string;
+  /** Started by an apply that created the issuer (api/manifests/apply-one.ts): applied first. */
+  create?: CreateOnStart<IssuerManifest>;
 }
 
 // Issuers started before account checks existed replay without the check timer and without the
@@ -61,6 +65,13 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   let retryNow = false;
   const publish = objectPublisher<IssuerObject>();
   const publishAttributes = searchAttributePublisher();
+
+  // Before any handler is set, so an apply Update that arrived meanwhile finds the issuer. The
+  // starter set the search attributes and published this very object, so the publish records nothing.
+  if (input.create) {
+    object = { ...applyManifest<IssuerObject>(undefined, input.create.manifest, new Date(input.create.creationTimestamp)).object, status: { conditions: [] } };
+    publish(object);
+  }
 
   setHandler(
     applyIssuer,

@@ -25,8 +25,8 @@ export function scaleParams() {
     /** Renew requests in flight during the storm, and the floor's issuances in flight. */
     concurrency: positive('BENCH_SCALE_CONCURRENCY', 50),
     applyBatch,
-    /** The bench's own API takes a request of applyBatch documents (the service default is 500). */
-    apiMaxDocuments: Math.max(500, applyBatch),
+    /** The bench's own API takes a request of applyBatch documents (the service default is 1,000). */
+    apiMaxDocuments: Math.max(1000, applyBatch),
     apiMaxBodyBytes: Math.max(1024 * 1024, applyBatch * 1024),
     perNamespace: positive('BENCH_SCALE_PER_NAMESPACE', 500),
     idleSeconds: positive('BENCH_SCALE_IDLE_SECONDS', 60),

@@ -51,7 +51,7 @@ export function printScaleReport(r: ScaleResults): void {
   console.log(`machine: node ${r.machine.node}, ${r.machine.cpus} CPUs, ${r.machine.cpuModel} (${r.machine.platform}), 1-min load average at start ${r.machine.loadAvg1mAtStart}`);
   console.log(
     `layout: ${p.n} Certificates in ${p.namespaces} namespace(s) of ≤ ${p.perNamespace}, one ClusterIssuer; applied ${p.applyBatch} per request ` +
-      `(API_MAX_DOCUMENTS=${p.apiMaxDocuments} for the bench's API, the service default is 500); Temporal dev server SQLite: ${p.temporalDb}; Pebble PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0`,
+      `(API_MAX_DOCUMENTS=${p.apiMaxDocuments} for the bench's API, the service default is 1,000); Temporal dev server SQLite: ${p.temporalDb} (WAL, synchronous=normal when a file); Pebble PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0`,
   );
   console.log(
     `Ready detected by listing each namespace (no per-certificate GET), every ≥ ${p.pollMs} ms; idle CPU from /proc/<pid>/stat after ${p.settleSeconds} s settling; RSS is VmRSS of \`node --import tsx\` processes (includes tsx)`,

@@ -2,11 +2,11 @@
 // renew and delete signals) and reads what a user would see: the published object, and which
 // CertificateRequest / Order / Challenge workflows exist under their readable IDs.
 import proto from '@temporalio/proto';
-import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
-import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { applyCertificateManifest } from '../../api/manifests/apply-one.ts';
 import type { CertificateOptions } from '../../resources/certificate-options.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../../resources/ids.ts';
-import { applyCertificate, deleteCertificate, renewCertificate, secretChanged, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
+import { deleteCertificate, renewCertificate, secretChanged, type ApplyResult } from '../../resources/messages.ts';
 import { OBJECT_MEMO } from '../../resources/memo.ts';
 import type { CertificateObject } from '../../resources/objects.ts';
 import type { CertificateManifest } from '../../resources/types.ts';
@@ -60,18 +60,9 @@ export class CertificateDriver {
     this.handle = client.workflow.getHandle(certificateWorkflowId(NAMESPACE, name));
   }
 
+  /** As the API applies: a start carrying the manifest when new, the apply Update otherwise. */
   apply(spec: Record<string, unknown> = {}): Promise<ApplyResult> {
-    const m = certificateManifest(this.name, spec);
-    return this.client.workflow.executeUpdateWithStart(applyCertificate, {
-      args: [m],
-      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.certificate, {
-        workflowId: this.handle.workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ options: this.options }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: resourceSearchAttributes('Certificate', NAMESPACE, this.name, m.spec.issuerRef),
-      }),
-    });
+    return applyCertificateManifest({ client: this.client, taskQueue: this.taskQueue, options: this.options }, certificateManifest(this.name, spec));
   }
 
   renew(): Promise<void> {
