@@ -25,6 +25,15 @@ export interface TemporalDevServer {
 
 const START_TIMEOUT_MS = 60_000;
 
+/**
+ * What the embedded server sets beyond the CLI's defaults. Eager activities: a workflow task that
+ * schedules an activity gets it back in the completion's answer when this worker has a free slot,
+ * instead of the activity waiting for an activity poll (off by default in the server; the SDK asks
+ * for it). Measured with `npm run bench`, three pairs: apply→Ready p50 1101-1106 ms against
+ * 1133-1143 ms without; throughput within noise (2.52-2.64 against 2.65-2.78 certs/s).
+ */
+const DEV_SERVER_DYNAMIC_CONFIG: Record<string, boolean> = { 'system.enableActivityEagerExecution': true };
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const uiPort = opts.uiPort === false ? undefined : (opts.uiPort ?? (await freePort()));
@@ -42,7 +51,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     args.push('--search-attribute', `${name}=${type}`);
   }
   // The CLI parses each dynamic config value as JSON, so strings need quoting.
-  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) {
+  for (const [key, value] of Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...opts.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 
