@@ -3,7 +3,7 @@
 // and its flag, and nothing starts.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseGoDuration } from '../resources/duration.ts';
+import { goDuration } from '../platform/config.ts';
 import { parseLabelSelector } from '../resources/label-selector.ts';
 import { dns1123LabelError, dns1123SubdomainError } from '../resources/names.ts';
 
@@ -51,19 +51,7 @@ export const FLAGS = {
 
 export type AgentVariable = keyof typeof FLAGS;
 
-const duration = (fallbackMs: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return fallbackMs;
-      const ms = parseGoDuration(v);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive Go duration like 500ms, 30s or 2m` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+const duration = goDuration;
 
 const optional = z
   .string()

@@ -6,16 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
-import { startApi, type RunningApi } from '../api/server.ts';
-import { loadConfig } from '../platform/config.ts';
-import { Http01Store } from '../platform/http01-store.ts';
-import { createLogger } from '../platform/logger.ts';
+import type { RunningApi } from '../api/server.ts';
 import { freePort } from '../platform/ports.ts';
 import { FileSecretStore } from '../platform/secret-store.ts';
 import { parseAgentConfig } from './config.ts';
 import { startAgent } from './sync.ts';
+import { startSecretsApi } from '../test/support/secrets-api.ts';
 
 const b = (s: string) => Buffer.from(s);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,17 +49,7 @@ describe('sync agent against a real API', () => {
     await fs.writeFile(readers, '- name: other-host\n  token: other-t\n  rules:\n    - namespace: team-z\n');
     store = new FileSecretStore(path.join(dir, 'secrets'));
     await store.write('team-a', 'web-tls', { 'tls.crt': b('c0'), 'tls.key': b('k0') }, { type: 'kubernetes.io/tls' });
-    const config = loadConfig({
-      DATA_DIR: dir,
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      HTTP01_PORT: '0',
-      API_TOKEN: 'api-t',
-      API_SECRETS_TOKEN: 'sec-t',
-      API_SECRET_READERS_FILE: readers,
-    });
-    api = await startApi({ client: {} as Client, secrets: store, http01: new Http01Store(dir), config, log: createLogger('silent') });
-    url = `http://127.0.0.1:${api.port}`;
+    ({ api, url } = await startSecretsApi(dir, store, readers));
   });
   after(async () => {
     await api?.stop();

@@ -15,7 +15,8 @@ const boolish = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
-const goDuration = (fallbackMs: number) =>
+/** A Go duration variable (90s, 10m, 1h), `fallbackMs` when unset or empty; also used by the sync agent's settings. */
+export const goDuration = (fallbackMs: number) =>
   z
     .string()
     .optional()

@@ -14,6 +14,7 @@ import { FileSecretStore } from '../../platform/secret-store.ts';
 import { openStores, type Stores } from '../../platform/stores.ts';
 import { startPostgres, type TestPostgres } from '../../test/support/postgres.ts';
 import { startApi, type RunningApi } from '../server.ts';
+import { startSecretsApi } from '../../test/support/secrets-api.ts';
 
 const b = (s: string) => Buffer.from(s);
 
@@ -41,17 +42,7 @@ describe('Secret lists, scopes and watches', () => {
     await store.write('team-a', 'db-tls', { 'tls.crt': b('db') }, { type: 'kubernetes.io/tls' });
     await store.write('team-b', 'site', { 'tls.crt': b('b') }, { type: 'kubernetes.io/tls', labels: { app: 'web' } });
     await store.write('team-b', 'other', { 'tls.crt': b('o') }, { type: 'kubernetes.io/tls', labels: { app: 'db' } });
-    const config = loadConfig({
-      DATA_DIR: dir,
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      HTTP01_PORT: '0',
-      API_TOKEN: 'api-t',
-      API_SECRETS_TOKEN: 'sec-t',
-      API_SECRET_READERS_FILE: readers,
-    });
-    api = await startApi({ client: {} as Client, secrets: store, http01: new Http01Store(dir), config, log: createLogger('silent') });
-    base = `http://127.0.0.1:${api.port}`;
+    ({ api, url: base } = await startSecretsApi(dir, store, readers));
   });
   after(async () => {
     await api?.stop();
