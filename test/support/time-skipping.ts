@@ -3,7 +3,7 @@
 // unless a test skips it (`skip`), so hours of backoff take seconds and nothing races the clock.
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Client, ConnectionPlugin } from '@temporalio/client';
 import { INDEXED_VALUE_TYPES } from '../../platform/search-attribute-setup.ts';
 import { SEARCH_ATTRIBUTES, ISSUER, KIND, NAME, NAMESPACE, NOT_AFTER, READY, SECRET_NAME } from '../../resources/search-attributes.ts';
@@ -64,8 +64,12 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
       () => env.currentTimeMs(),
       () => env.client,
     );
+    // Its own connection, closed with it: the test server (grpc-java) drops a connection that
+    // pings every 30 s, as the SDK's native connection does, after about 90 s, and a task handed
+    // to a poll lost that way waits for its timeout. A test's worker lives well under that.
+    const connection = await NativeConnection.connect({ address: env.address });
     const worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection,
       taskQueue,
       workflowBundle: bundle,
       activities: fakes.activities(),
@@ -87,6 +91,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         for (const id of [...w.roots, ...fakes.orderGates()]) await terminateTree(env.client, id);
         worker.shutdown();
         await running;
+        await connection.close();
       },
     };
     workers.add(w);
