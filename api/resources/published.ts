@@ -36,7 +36,8 @@ export async function listPublished(deps: ApiDeps, kind: ReadableKind, query: st
     const page = await deps.client.workflowService.listWorkflowExecutions({
       namespace: deps.config.temporal.namespace,
       query,
-      pageSize: limit ?? 1000,
+      // Reading everything: pages of a size whose memos stay far below a gRPC message's limit.
+      pageSize: limit ?? 200,
       nextPageToken,
     });
     const objects = await Promise.all(
