@@ -47,17 +47,17 @@ export interface TestEnvOptions {
 
 export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const eab = { kid: `kid-${randomBytes(4).toString('hex')}`, hmacKey: randomBytes(32).toString('base64url') };
-  const http01Port = await freePort();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'certmgr-test-'));
   const temporalPort = await freePort();
   const startTemporal = () =>
     opts.persistent
       ? startTemporalDevServer({ port: temporalPort, uiPort: false, dbFile: path.join(dataDir, 'temporal.sqlite'), dynamicConfig: opts.temporalDynamicConfig })
       : startTestTemporal({ dynamicConfig: opts.temporalDynamicConfig, searchAttributes: !opts.bareTemporal });
-  let [temporal, pebble] = await Promise.all([
-    startTemporal(),
-    startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble }),
-  ]);
+  // Temporal first: the dev server takes free ports for its own services as it starts, and once
+  // took the HTTP-01 port picked for the API before the API could bind it (CI, ca-reset test).
+  let temporal = await startTemporal();
+  const http01Port = await freePort();
+  const pebble = await startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble });
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
@@ -94,9 +94,10 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
     api,
     apply: (body, contentType = 'application/yaml') => api('/v1/manifests', { method: 'POST', headers: { 'content-type': contentType }, body }),
     async restart() {
-      await testEnv.stack?.stop();
+      // The service keeps its HTTP-01 port bound while the new Temporal takes its ports.
       await temporal.stop();
       temporal = await startTemporal();
+      await testEnv.stack?.stop();
       testEnv.stack = await startService();
     },
     async stop() {
