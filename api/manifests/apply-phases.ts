@@ -2,6 +2,7 @@
 // Issuer finds its EAB Secret), each phase with bounded concurrency. After the first failure
 // nothing new starts; every item then says whether it was applied, failed or not attempted.
 import type { Manifest } from '../../resources/types.ts';
+import { eachBounded } from './bounded.ts';
 
 /** Secrets before Issuers before Certificates: the order documents are applied (and claimed) in. */
 export const APPLY_PHASE: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };
@@ -24,20 +25,16 @@ export async function applyInPhases<R>(manifests: Manifest[], apply: (m: Manifes
   for (const phase of [0, 1, 2]) {
     if (failed) break;
     const indexes = ordered.flatMap((m, i) => (APPLY_PHASE[m.kind] === phase ? [i] : []));
-    let next = 0;
-    const worker = async () => {
-      while (!failed && next < indexes.length) {
-        const i = indexes[next++]!;
-        try {
-          states[i] = { state: 'applied', result: await apply(ordered[i]!) };
-        } catch (error) {
-          states[i] = { state: 'failed', error };
-          if (!failed) firstError = error;
-          failed = true;
-        }
+    await eachBounded(indexes, concurrency, async (i) => {
+      if (failed) return;
+      try {
+        states[i] = { state: 'applied', result: await apply(ordered[i]!) };
+      } catch (error) {
+        states[i] = { state: 'failed', error };
+        if (!failed) firstError = error;
+        failed = true;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, indexes.length) }, worker));
+    });
   }
   return { items: ordered.map((manifest, i) => ({ manifest, ...states[i]! })), failed, firstError };
 }

@@ -1,5 +1,6 @@
 // The renewal storm: POST .../renew for all N (concurrency requests in flight; each is a signal,
 // so every certificate is renewing at once), then list until each is Ready at a higher revision.
+import { eachBounded } from '../../api/manifests/bounded.ts';
 import type { TestEnv } from '../../test/support/env.ts';
 import { round2 } from './measure.ts';
 import { certKey, type Layout, type ScaleParams } from './scale-params.ts';
@@ -12,14 +13,6 @@ export interface StormFigures {
   certsPerSecond: number;
 }
 
-export async function inPool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runner = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
-}
-
 export const renewPath = (ns: string, name: string) => `/apis/cert-manager.io/v1/namespaces/${ns}/certificates/${name}/renew`;
 
 export async function renewalStorm(env: TestEnv, layout: Layout, before: Map<string, number>, p: ScaleParams, o: WaitOptions): Promise<{ figures: StormFigures; wait: ReadyWait }> {
@@ -28,7 +21,7 @@ export async function renewalStorm(env: TestEnv, layout: Layout, before: Map<str
   const ready = waitAllReady(env, layout, (key) => (before.get(key) ?? 0) + 1, { ...o, signal: AbortSignal.any([o.signal, failed.signal]) });
   ready.catch(() => {});
   try {
-    await inPool(layout.certs, p.concurrency, async (c) => {
+    await eachBounded(layout.certs, p.concurrency, async (c) => {
       const res = await env.api(renewPath(c.namespace, c.name), { method: 'POST', signal: o.signal });
       const body = await res.text();
       if (res.status !== 202) throw new Error(`renewing ${c.namespace}/${c.name}: HTTP ${res.status}: ${body.slice(0, 300)}`);
