@@ -7,12 +7,10 @@ import { describeReader } from '../../platform/secret-readers.ts';
 import type { Bearer, Tokens } from './bearer.ts';
 
 export const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
-const SECRET_PATH = /^\/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/;
 /** One Secret, a namespace's Secrets, or all Secrets (lists and watches). */
 const SECRET_READ_PATH = /^\/api\/v1\/(namespaces\/[^/]+\/secrets(\/[^/]+)?|secrets)$/;
 
 export const isSecretPath = (path: string) => SECRET_READ_PATH.test(path);
-export const isSecretItemPath = (path: string) => SECRET_PATH.test(path);
 
 /** The gate every request passes; undefined = go on. The Secret route checks again itself (secretAccess). */
 export function requestAccess(path: string, bearer: Bearer, tokens: Tokens): Status | undefined {
