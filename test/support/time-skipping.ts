@@ -43,7 +43,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   // WORKFLOW_TEST_SERVER=dev runs the same tests on the Temporal CLI dev server, to tell a
   // workflow bug from a test-server quirk; tests that skip time then fail, saying so.
   const onDevServer = process.env.WORKFLOW_TEST_SERVER === 'dev';
-  const [env, bundle] = await Promise.all([
+  let [env, bundle] = await Promise.all([
     onDevServer
       ? TestWorkflowEnvironment.createLocal({
           server: {
@@ -57,8 +57,18 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   ]);
   if (!onDevServer) await registerSearchAttributes(env);
   const workers = new Set<WorkerUnderTest>();
+  let used = false;
 
   async function startWorker(): Promise<WorkerUnderTest> {
+    // Each test gets a test server of its own (about 1 s): anything an earlier test left holding
+    // the server's clock (seen twice in CI, never here: the first skip of a file after other
+    // tests stalled) cannot stall a later test's skips.
+    if (used && workers.size === 0 && !onDevServer) {
+      await env.teardown();
+      env = await startTestServer();
+      await registerSearchAttributes(env);
+    }
+    used = true;
     const taskQueue = `wf-test-${randomBytes(4).toString('hex')}`;
     const fakes = new FakeActivities(
       () => env.currentTimeMs(),
@@ -99,9 +109,13 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   }
 
   return {
-    env,
+    get env() {
+      return env;
+    },
     timeSkipping: env.supportsTimeSkipping,
-    client: env.client,
+    get client() {
+      return env.client;
+    },
     startWorker,
     async skip(ms) {
       if (!env.supportsTimeSkipping) throw new Error('this test skips time: it needs the time-skipping test server');
@@ -110,8 +124,12 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
       const stuck = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the test server's clock did not move ${ms / 60_000} min ahead within 60 s: is a workflow task waiting for a worker?`)), 60_000);
       });
+      const slept = env.sleep(ms);
+      slept.catch(() => undefined);
       try {
-        await Promise.race([env.sleep(ms), stuck]);
+        await Promise.race([slept, stuck]);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${await openWork(env.client, [...workers])}`);
       } finally {
         clearTimeout(timer);
       }
@@ -146,6 +164,23 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const searchAttributes = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_VALUE_TYPES[type]]));
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+
+/** What the tests' workflows still have open, for a stalled clock's error message. */
+async function openWork(client: Client, workers: WorkerUnderTest[]): Promise<string> {
+  const lines: string[] = [];
+  for (const id of workers.flatMap((w) => [...w.roots, ...w.fakes.orderGates()])) {
+    const d = await client.workflow
+      .getHandle(id)
+      .describe()
+      .catch((e: Error) => e);
+    if (d instanceof Error) lines.push(`${id}: ${d.message}`);
+    else
+      lines.push(
+        `${id}: ${d.status.name} on ${d.taskQueue}, workflow task ${d.raw.pendingWorkflowTask?.state ?? 'none'}, activities [${(d.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} ${a.state}`).join(', ')}]`,
+      );
+  }
+  return `open work: ${lines.join('; ') || 'none known'}`;
 }
 
 /** Terminates a workflow and its open descendants, parents first: nothing is left for a worker. */
