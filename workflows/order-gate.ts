@@ -4,7 +4,7 @@
 // signal. A slot is never lost: a grant to a run that has closed fails and frees it, and while
 // slots are held the gate checks every `leakCheckMs` whether a holder closed without giving it
 // back (terminated, timed out). The gate ends once idle and is started again by the next order.
-import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
 import { admit, dropClosed, enqueue, release, type OrderGateState, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
@@ -23,6 +23,7 @@ export interface OrderGateInput {
 }
 
 const IDLE_MS = 10 * 60_000;
+const CHECK_KEEPS_SIGNALS = 'gate-check-keeps-signals';
 
 export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   const leakCheckMs = input.leakCheckMs ?? DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs;
@@ -88,7 +89,11 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     // On a schedule, not after a quiet spell: in a storm the gate is never quiet for long.
     if (Date.now() >= nextCheck) {
       nextCheck = Date.now() + leakCheckMs;
-      state = dropClosed(state, await lookup.findClosedRuns(state.holders));
+      const before = state;
+      const closed = await lookup.findClosedRuns(state.holders);
+      // Requests and releases handled while the check ran are kept. Runs recorded before the
+      // patch dropped them (a queued Order then waited for its re-ask, a freed slot for the next check).
+      state = dropClosed(patched(CHECK_KEEPS_SIGNALS) ? state : before, closed);
       continue;
     }
     await condition(() => changed, nextCheck - Date.now());

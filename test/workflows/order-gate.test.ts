@@ -151,6 +151,24 @@ test('a holder terminated without giving its slot back loses it at the next chec
   await gateSays(0, 0);
 });
 
+test('an Order that asks while the gate checks its holders keeps its place in the queue', { timeout: 120_000 }, async (t) => {
+  // Real time again (a check every 2 s); the default re-ask (60 s) is far beyond the waits here,
+  // so a request the gate dropped would show as nobody waiting.
+  const worker = await gateWorker(t, 1, 2_000);
+  const holds = holdCreates(worker.fakes, ['during-1']);
+  const first = await startOrder(worker, 'during-1');
+  await holds.get('during-1')!.entered;
+  const check = worker.fakes.hold('findClosedRuns');
+  await check.entered;
+  const second = await startOrder(worker, 'during-2');
+  check.release();
+  await gateSays(1, 1);
+  holds.get('during-1')!.release();
+  assert.equal(await closed(first), 'COMPLETED');
+  assert.equal(await closed(second), 'COMPLETED');
+  assert.deepEqual(created(worker.fakes), ['during-1', 'during-2']);
+});
+
 test('an Order cancelled while waiting leaves the queue; one cancelled while holding gives its slot back', async (t) => {
   const worker = await gateWorker(t, 1);
   const holds = holdCreates(worker.fakes, ['cancel-1', 'cancel-3']);
