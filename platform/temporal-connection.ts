@@ -26,12 +26,8 @@ export function connectionOptions(config: Config, address: string): TemporalConn
  */
 const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 
-/** A client connection (not a worker's native one): the options, and answers up to 128 MiB. */
-export function connectClientConnection(config: Config, address: string): Promise<Connection> {
-  return Connection.connect({ ...connectionOptions(config, address), channelArgs: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES } });
-}
-
+/** A client (not a worker's native connection): the connection options, and answers up to 128 MiB. */
 export async function connectClient(config: Config, address: string): Promise<Client> {
-  const connection = await connectClientConnection(config, address);
+  const connection = await Connection.connect({ ...connectionOptions(config, address), channelArgs: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES } });
   return new Client({ connection, namespace: config.temporal.namespace });
 }

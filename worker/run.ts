@@ -1,12 +1,11 @@
 // A worker: registers every workflow and activity on the task queue. Stateless; run as many as
 // you like against the same Temporal namespace and the same stores (data directory or database).
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
 import { createActivities } from '../activities/index.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import type { Stores } from '../platform/stores.ts';
-import { connectClientConnection, connectionOptions } from '../platform/temporal-connection.ts';
+import { connectClient, connectionOptions } from '../platform/temporal-connection.ts';
 import { workflowBundle } from './bundle.ts';
 import { relaySecretChanges } from './secret-change-signals.ts';
 
@@ -28,8 +27,7 @@ export async function runWorker(config: Config, address: string, stores: Stores,
   const options = connectionOptions(config, address);
   const connection = await NativeConnection.connect(options);
   // Activities that read other workflows (issuer lookups) need a client of their own.
-  const clientConnection = await connectClientConnection(config, address);
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = await connectClient(config, address);
   // One store for the activities and the watch: the watch knows the activities' own writes.
   const secrets = stores.secrets;
   const activities = createActivities({
@@ -53,7 +51,7 @@ export async function runWorker(config: Config, address: string, stores: Stores,
   const stopRelay = config.secretWatch ? relaySecretChanges({ secrets, client, log }) : () => {};
   const done = worker.run().finally(async () => {
     stopRelay();
-    await clientConnection.close();
+    await client.connection.close();
     await connection.close();
   });
   return { worker, done };
