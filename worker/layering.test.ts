@@ -135,3 +135,12 @@ test('the workflow files are all checked', () => {
   const files = sourceFiles('workflows');
   assert.ok(files.includes('workflows/certificate.ts') && files.includes('workflows/activities.ts'), files.join(', '));
 });
+
+// The worker preloads the workflow modules once and shares them between all workflows
+// (worker/bundle.ts): a module-level binding that changes would carry one run's state into another.
+test('workflow and contract modules keep no mutable state at module level', () => {
+  const mutable = ['workflows', 'resources']
+    .flatMap(sourceFiles)
+    .flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:export\s+)?(?:let|var)\s+(\w+)/gm)].map((m) => `${file}: ${m[1]}`));
+  assert.deepEqual(mutable, []);
+});
