@@ -20,6 +20,8 @@ export function scaleParams() {
   const db = process.env.BENCH_SCALE_TEMPORAL_DB || 'file';
   if (db !== 'file' && db !== 'memory') throw new Error(`BENCH_SCALE_TEMPORAL_DB must be "file" or "memory", got "${db}"`);
   const applyBatch = Math.min(positive('BENCH_SCALE_APPLY_BATCH', 1000), n);
+  // The issue's storm is 1,000 certificates falling due together, whatever N is.
+  const stormN = Math.min(positive('BENCH_SCALE_STORM_N', 1000), n);
   return {
     n,
     /** Renew requests in flight during the storm, and the floor's issuances in flight. */
@@ -34,7 +36,9 @@ export function scaleParams() {
     pollMs: positive('BENCH_SCALE_POLL_MS', 2000),
     stallSeconds: positive('BENCH_SCALE_STALL_SECONDS', 300),
     listReps: positive('BENCH_SCALE_LIST_REPS', 5),
-    floorN: Math.min(positive('BENCH_SCALE_FLOOR_N', n), n),
+    /** Certificates renewed at once in the storm: the first stormN of the layout. */
+    stormN,
+    floorN: Math.min(positive('BENCH_SCALE_FLOOR_N', stormN), stormN),
     secretSamples: knob('BENCH_SCALE_SECRET_SAMPLES', 5),
     temporalDb: db as 'file' | 'memory',
   };
