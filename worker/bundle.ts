@@ -18,6 +18,8 @@ async function sourceHash(): Promise<string> {
     for (const f of files) hash.update(f).update(await fs.readFile(path.join(root, dir, f)));
   }
   hash.update(JSON.stringify(await fs.readFile(path.join(root, 'package-lock.json'), 'utf8').catch(() => '')));
+  // This file too: how the bundle is built (its options) is part of what it is.
+  hash.update(await fs.readFile(fileURLToPath(import.meta.url)));
   return hash.digest('hex').slice(0, 16);
 }
 
