@@ -13,6 +13,7 @@ import { certificateSecretActivities } from './certificate-secret.ts';
 import { http01Activities } from './http01.ts';
 import { issuerLookupActivities } from './issuer-lookup.ts';
 import { orderGateActivities } from './order-gate.ts';
+import { requestHistoryActivities } from './request-history.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
 
 export interface ActivityDeps {
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...certificateSecretActivities(deps.secrets, deps.nextKeys),
     ...issuerLookupActivities(deps.client, deps.clusterResourceNamespace),
     ...orderGateActivities(deps.client, () => deps.orderGate ?? DEFAULT_ORDER_GATE_OPTIONS),
+    ...requestHistoryActivities(deps.client),
   };
 }
 

@@ -44,7 +44,8 @@ describe('renewal on schedule, without any signal', () => {
 
   test('a short-lived certificate renews by itself to revisions 2 and 3, each a new certificate issued on time', async (t) => {
     const started = Date.now();
-    assert.equal((await env.apply(seedManifests(env, { namespace: ns }))).status, 200);
+    // Every request stays listed (the default keeps the last one only): the test reads them all.
+    assert.equal((await env.apply(seedManifests(env, { namespace: ns, certificateSpec: { revisionHistoryLimit: 3 } }))).status, 200);
     await waitReady(env, ns, 'web');
 
     // Poll the status often enough to see every revision (an issuance takes over a second).
@@ -141,7 +142,8 @@ describe('ACME Renewal Information', () => {
   let certId1 = '';
 
   test('the status shows the CA window, a moment chosen in it, and renewal no later than the lifetime rule', async (t) => {
-    assert.equal((await env.apply(seedManifests(env, { namespace: ns }))).status, 200);
+    // Revision 1's request and Order stay listed after the renewal: the next test reads them.
+    assert.equal((await env.apply(seedManifests(env, { namespace: ns, certificateSpec: { revisionHistoryLimit: 2 } }))).status, 200);
     await waitReady(env, ns, 'web');
     const cert = await waitFor(
       'status.renewalInfo',
@@ -241,7 +243,13 @@ describe('ACME Renewal Information turned off on the Issuer', () => {
   after(async () => env?.stop());
 
   test('disableRenewalInfo: no renewalInfo in the status, the lifetime rule, and orders without replaces', async () => {
-    const manifests = seedManifests(env, { namespace: ns, issuer: 'pebble-no-ari', certificate: 'web', acme: { disableRenewalInfo: true } });
+    const manifests = seedManifests(env, {
+      namespace: ns,
+      issuer: 'pebble-no-ari',
+      certificate: 'web',
+      acme: { disableRenewalInfo: true },
+      certificateSpec: { revisionHistoryLimit: 2 },
+    });
     const res = await env.apply(manifests);
     assert.equal(res.status, 200, await res.clone().text());
     await waitReady(env, ns, 'web');

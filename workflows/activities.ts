@@ -87,3 +87,14 @@ export const gate = proxyLocalActivities<Activities>({
   localRetryThreshold: '2s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
+
+/**
+ * Deleting a Certificate's old requests with their Orders and Challenges: a few visibility
+ * queries and deletes, local. Best effort, so a few attempts only: the next issuance (or the
+ * Certificate's deletion) looks again.
+ */
+export const history = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1m',
+  localRetryThreshold: '2s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
+});

@@ -5,6 +5,7 @@
 // replay stays short, but never between an issuance and what the user does next.
 import {
   allHandlersFinished,
+  log,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -33,7 +34,7 @@ import type { CertificateObject } from '../resources/objects.ts';
 import type { CreateOnStart } from '../resources/created-object.ts';
 import type { CertificateManifest } from '../resources/types.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
-import { acme, issuerLookup, keys, local, lookup } from './activities.ts';
+import { acme, history, issuerLookup, keys, local, lookup } from './activities.ts';
 import { applyManifest, assertNamesThisWorkflow } from './apply.ts';
 import { certificateRequestWorkflow, type CertificateRequestInput } from './certificate-request.ts';
 import { CertificateStatusBook } from './certificate-status.ts';
@@ -222,11 +223,17 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       // Ends this workflow task, so what was just published reaches readers now: the next look at
       // the Secret (and at the CA's renewal information) would otherwise hold it back.
       await sleep(1);
+      const { revision } = book.object!.status;
+      // In the background: a slow visibility store must not hold up a renew or a change.
+      if (outcome.kind === 'issued' && revision !== undefined && patched(PRUNE_REQUESTS)) {
+        void pruneRequests(ref.namespace, ref.certificateName, revision - (book.object!.spec.revisionHistoryLimit ?? 1) + 1);
+      }
     }
   }
 
   const cert = book.object;
   if (cert) await local.removeCertificateData({ namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName }, deletion.deleteSecret);
+  if (cert && patched(PRUNE_REQUESTS)) await pruneRequests(cert.metadata.namespace, cert.metadata.name);
   await condition(allHandlersFinished);
 
   // Runs recorded before this change continued-as-new after each issuance; they replay that way.
@@ -298,6 +305,18 @@ const failedMessage = (cause: string) => `The certificate request has failed to 
 type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
 const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
+const PRUNE_REQUESTS = 'prune-request-history';
+
+// cert-manager keeps the last spec.revisionHistoryLimit requests and none of a deleted
+// Certificate (activities/request-history.ts). A failure only leaves old requests listed until
+// the next issuance looks again, so it never holds the Certificate up.
+async function pruneRequests(namespace: string, certificateName: string, keepFromRevision?: number): Promise<void> {
+  try {
+    await history.pruneCertificateRequests({ namespace, certificateName, keepFromRevision });
+  } catch (err) {
+    log.warn('Could not delete old CertificateRequests', { namespace, certificateName, error: rootMessage(err) });
+  }
+}
 
 // Runs recorded before made keys in local activities; they replay that way.
 const keyMaker = () => (patched('key-in-regular-activity') ? keys : local);

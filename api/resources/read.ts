@@ -3,14 +3,13 @@
 // as Kubernetes does; `/apis/<group>/v1/<plural>` lists across all namespaces. Path parameters
 // arrive valid (path-params.ts).
 import type { Context, Handler } from 'hono';
-import { Annotation } from '../../resources/annotations.ts';
 import { dns1123LabelError } from '../../resources/names.ts';
 import { labelSelectorQuery } from '../../resources/label-selector.ts';
 import { KIND, NAMESPACE } from '../../resources/search-attributes.ts';
 import { badRequestStatus, notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
-import { kinds, type ReadableKind } from './kinds.ts';
+import type { ReadableKind } from './kinds.ts';
 import { getPublished, listPublished, type Page } from './published.ts';
 
 const MAX_LIMIT = 1000;
@@ -68,54 +67,9 @@ async function list(deps: ApiDeps, kind: ReadableKind, namespace: string, params
   if (kind.entity) filters.push(`ExecutionStatus = 'Running'`);
   if (params.labelQuery) filters.push(params.labelQuery);
   const page = await listPublished(deps, kind, filters.join(' AND '), params.limit, params.continue);
-  const items = kind.kind === 'CertificateRequest' ? await withinRevisionHistory(deps, page.items as RequestLike[]) : page.items;
-  return { ...page, items: items.sort((a, b) => key(a).localeCompare(key(b))) };
-}
-
-interface RequestLike {
-  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
-}
-
-interface CertificateLike {
-  spec: { revisionHistoryLimit?: number };
-  status: { revision?: number; currentRequest?: string };
-}
-
-// cert-manager keeps only the last revisionHistoryLimit requests of a Certificate (and none once
-// it is deleted); older request workflows stay in Temporal's history but are not listed.
-async function withinRevisionHistory(deps: ApiDeps, requests: RequestLike[]): Promise<RequestLike[]> {
-  const ownerOf = (r: RequestLike) => `${r.metadata.namespace}/${r.metadata.annotations?.[Annotation.CertificateName] ?? ''}`;
-  const certs = await owningCertificates(deps, new Set(requests.map(ownerOf)));
-  return requests.filter((r) => {
-    const cert = certs.get(ownerOf(r));
-    if (!cert) return false;
-    const revision = Number(r.metadata.annotations?.[Annotation.CertificateRevision] ?? 0);
-    const limit = cert.spec.revisionHistoryLimit ?? 1;
-    return r.metadata.name === cert.status.currentRequest || revision > (cert.status.revision ?? 0) - limit;
-  });
-}
-
-/** Up to this many owners are described one by one; more are listed a namespace at a time. */
-const DESCRIBE_OWNERS_UP_TO = 20;
-
-async function owningCertificates(deps: ApiDeps, owners: Set<string>): Promise<Map<string, CertificateLike>> {
-  const found = new Map<string, CertificateLike>();
-  if (owners.size <= DESCRIBE_OWNERS_UP_TO) {
-    await Promise.all(
-      [...owners].map(async (owner) => {
-        const [ns, name] = owner.split('/') as [string, string];
-        const cert = await getPublished(deps, kinds.certificates, ns, name).catch(() => undefined);
-        if (cert) found.set(owner, cert as CertificateLike);
-      }),
-    );
-    return found;
-  }
-  const namespaces = new Set([...owners].map((o) => o.split('/')[0]!));
-  for (const ns of namespaces) {
-    const page = await list(deps, kinds.certificates, ns, { labelQuery: '' });
-    for (const c of page.items as (CertificateLike & RequestLike)[]) found.set(`${c.metadata.namespace}/${c.metadata.name}`, c);
-  }
-  return found;
+  // Requests beyond a Certificate's revisionHistoryLimit, and those of deleted Certificates, are
+  // deleted with their Orders and Challenges (activities/request-history.ts): nothing to filter.
+  return { ...page, items: page.items.sort((a, b) => key(a).localeCompare(key(b))) };
 }
 
 const key = (o: unknown) => {

@@ -185,6 +185,7 @@ export class FakeActivities {
     };
     return {
       ...orderGateActivities(this.client ?? noClient, () => this.orderGate),
+      pruneCertificateRequests: async () => ({ deleted: [] }),
       resolveIssuer: async () => ({ found: true, ready: true, message: 'The ACME account was registered with the ACME server', context: FAKE_ISSUER }),
       registerAcmeAccount: async () => ({ accountUrl: FAKE_ISSUER.accountUrl!, lastRegisteredEmail: 'ops@example.com', keyThumbprint: 'fake-thumbprint' }),
       verifyAcmeAccount: async () => ({ valid: true, keyThumbprint: 'fake-thumbprint' }),

@@ -144,6 +144,14 @@ export async function requestNames(env: TestEnv, ns: string, certName: string): 
   return body.items.filter((r) => r.metadata.annotations?.['cert-manager.io/certificate-name'] === certName).map((r) => r.metadata.name);
 }
 
+/** Every item of a namespaced list, e.g. plural `orders` (acme.cert-manager.io) or `certificaterequests`. */
+export async function listItems(env: TestEnv, ns: string, plural: string): Promise<{ metadata: { name: string; labels?: Record<string, string> } }[]> {
+  const group = plural === 'orders' || plural === 'challenges' ? 'acme.cert-manager.io' : 'cert-manager.io';
+  const res = await env.api(`/apis/${group}/v1/namespaces/${ns}/${plural}`);
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { items: { metadata: { name: string; labels?: Record<string, string> } }[] }).items;
+}
+
 /** The Secret as the API shows it (annotations include the issued-request record). */
 export async function secretAnnotations(env: TestEnv, ns: string, secretName: string): Promise<Record<string, string>> {
   const res = await env.api(`/api/v1/namespaces/${ns}/secrets/${secretName}`);
