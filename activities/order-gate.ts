@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { orderGateWorkflowId } from '../resources/ids.ts';
 import { releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
+import { ORDER_GATE_PRIORITY } from '../resources/task-priority.ts';
 import { gatedIssuerLabel, type GatedIssuer, type SlotHolder } from '../resources/order-gate.ts';
 
 /** The Order run that called: the gate grants and frees slots per run. */
@@ -30,6 +31,7 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
         args: [{ issuer: gatedIssuerLabel(issuer), leakCheckMs }],
         signal: requestOrderSlot,
         signalArgs: [{ ...callingRun(), limit: maxConcurrentOrders }],
+        priority: ORDER_GATE_PRIORITY,
         staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
       });
       return { reaskAfterMs: firstReaskMs };

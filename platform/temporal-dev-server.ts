@@ -31,8 +31,11 @@ const START_TIMEOUT_MS = 60_000;
  * instead of the activity waiting for an activity poll (off by default in the server; the SDK asks
  * for it). Measured with `npm run bench`, three pairs: apply→Ready p50 1101-1106 ms against
  * 1133-1143 ms without; throughput within noise (2.52-2.64 against 2.65-2.78 certs/s).
+ *
+ * Task queue priority (resources/task-priority.ts) needs the server's new matcher, which the
+ * CLI's server (1.29) leaves off: without it the queue is first in, first out whatever the key.
  */
-const DEV_SERVER_DYNAMIC_CONFIG: Record<string, boolean> = { 'system.enableActivityEagerExecution': true };
+const DEV_SERVER_DYNAMIC_CONFIG: Record<string, boolean> = { 'system.enableActivityEagerExecution': true, 'matching.useNewMatcher': true };
 
 export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());

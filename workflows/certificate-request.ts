@@ -9,6 +9,7 @@ import { ConditionType } from '../resources/condition-types.ts';
 import { isoSeconds, setCondition } from '../resources/conditions.ts';
 import { orderName, orderWorkflowId } from '../resources/ids.ts';
 import { orderLabels } from '../resources/owner-labels.ts';
+import { ORDER_PRIORITY } from '../resources/task-priority.ts';
 import { getCertificateRequest, orderSlotWaiting } from '../resources/messages.ts';
 import type { CertificateRequestObject } from '../resources/objects.ts';
 import type { CertificateSpec } from '../resources/types.ts';
@@ -98,6 +99,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
         },
       ],
       parentClosePolicy: 'REQUEST_CANCEL',
+      priority: ORDER_PRIORITY,
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
       typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef, orderLabels(input.name)),
     });

@@ -26,6 +26,7 @@ import { ConditionType } from '../resources/condition-types.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
+import { REQUEST_PRIORITY } from '../resources/task-priority.ts';
 import { certificateRequestName, certificateRequestWorkflowId, certificateWorkflowId } from '../resources/ids.ts';
 import { needsIssuance, type IssueReason } from '../resources/issuance-policy.ts';
 import { applyCertificate, deleteCertificate, getCertificate, orderSlotWaiting, renewCertificate, secretChanged } from '../resources/messages.ts';
@@ -336,6 +337,7 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
     workflowId: certificateRequestWorkflowId(namespace, requestName),
     args: [{ namespace, name: requestName, certificateName: name, revision, csrPem, spec, labels, ...extras }],
     parentClosePolicy: 'REQUEST_CANCEL',
+    priority: REQUEST_PRIORITY,
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
     typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef, labels),
   });

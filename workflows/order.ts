@@ -8,6 +8,7 @@ import { asciiToBase64 } from '../resources/base64.ts';
 import { isoSeconds } from '../resources/conditions.ts';
 import { challengeName, challengeWorkflowId } from '../resources/ids.ts';
 import { challengeLabels, orderLabels } from '../resources/owner-labels.ts';
+import { CHALLENGE_PRIORITY } from '../resources/task-priority.ts';
 import { getOrder } from '../resources/messages.ts';
 import type { OrderObject } from '../resources/objects.ts';
 import type { IssuerRef } from '../resources/types.ts';
@@ -141,6 +142,7 @@ async function solve(input: OrderInput, authz: AcmeAuthorizationState): Promise<
     args: [{ namespace: input.namespace, name, orderName: input.name, issuerRef: input.issuerRef, issuer: input.issuer, authorization: authz, labels: input.labels }],
     // Cancel rather than terminate, so a challenge still cleans up its presented response.
     parentClosePolicy: 'REQUEST_CANCEL',
+    priority: CHALLENGE_PRIORITY,
     staticSummary: `HTTP-01 challenge for ${authz.identifier.value} (order ${input.name})`,
     typedSearchAttributes: resourceSearchAttributes('Challenge', input.namespace, name, input.issuerRef, challengeLabels(input.name)),
   });
