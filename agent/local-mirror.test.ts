@@ -15,7 +15,10 @@ test('writes <dir>/<ns>/<name> as versioned links, 0700/0600; equal bytes write 
   assert.equal((await fs.stat(path.join(dir, 'out'))).mode & 0o777, 0o700);
   assert.equal((await fs.stat(fresh)).mode & 0o777, 0o700);
   assert.equal((await fs.stat(path.join(fresh, 'tls.crt'))).mode & 0o777, 0o600);
-  await fs.mkdir(path.join(secret, '..2020_01_01_00_00_00_000_abcdef'), { recursive: true });
+  // What a killed agent left: older than this start (made in the same millisecond, it would not count).
+  const leftover = path.join(secret, '..2020_01_01_00_00_00_000_abcdef');
+  await fs.mkdir(leftover, { recursive: true });
+  await fs.utimes(leftover, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
   assert.equal(await mirror.apply('team-a', 'web-tls', { 'tls.crt': Buffer.from('c1'), 'tls.key': Buffer.from('k1') }), true);
   assert.equal(await fs.readlink(path.join(secret, 'tls.key')), '..data/tls.key');
   assert.equal(await fs.readFile(path.join(secret, 'tls.crt'), 'utf8'), 'c1');
