@@ -2,7 +2,7 @@
 import { Connection } from '@temporalio/client';
 import { freePort } from './ports.ts';
 import { SEARCH_ATTRIBUTES, KIND } from '../resources/search-attributes.ts';
-import { spawnTool, waitUntilReady } from './tools.ts';
+import { ExitedEarlyError, spawnTool, waitUntilReady } from './tools.ts';
 
 export interface TemporalDevServerOptions {
   port?: number;
@@ -37,7 +37,22 @@ const START_TIMEOUT_MS = 60_000;
  */
 const DEV_SERVER_DYNAMIC_CONFIG: Record<string, boolean> = { 'system.enableActivityEagerExecution': true, 'matching.useNewMatcher': true };
 
+/**
+ * Starts the server; a start that dies early is tried again (3 attempts in all) on fresh ports.
+ * The CLI binds ports it or we chose a moment earlier, and another process may take one in
+ * between: in a CI run starting hundreds of servers, one died once on its HTTP port.
+ */
 export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (!(err instanceof ExitedEarlyError) || attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const uiPort = opts.uiPort === false ? undefined : (opts.uiPort ?? (await freePort()));
   const namespace = opts.namespace ?? 'default';

@@ -102,6 +102,11 @@ export function spawnTool(name: ToolName, args: string[], opts: { env?: Record<s
   };
 }
 
+/** A tool that ended before it was ready (a port taken between choosing it and binding it, a bad flag). */
+export class ExitedEarlyError extends Error {
+  override name = 'ExitedEarlyError';
+}
+
 /**
  * Polls `ready` until it returns true. Rejects with the process output if the process exits first
  * or the timeout passes, so a failed start explains itself.
@@ -114,7 +119,7 @@ export async function waitUntilReady(proc: ToolProcess, what: string, ready: () 
   let lastError = '';
   for (;;) {
     if (exit) {
-      throw new Error(`${what} exited early (code ${exit.code}, signal ${exit.signal}). Output:\n${proc.output().slice(-8000)}`);
+      throw new ExitedEarlyError(`${what} exited early (code ${exit.code}, signal ${exit.signal}). Output:\n${proc.output().slice(-8000)}`);
     }
     try {
       // Race the probe against exit: a probe that hangs on a dead port must not outlive the process.
