@@ -138,7 +138,12 @@ export class CertificateDriver {
         const count = (...ts: number[]) => types.filter((t) => ts.includes(t)).length;
         const childOpen = count(EVENT.START_CHILD_WORKFLOW_EXECUTION_INITIATED) > count(...CHILD_CLOSED);
         last = `events after the last task: ${after.map((t) => E[t]).join(', ') || 'none'}${childOpen ? '; a child is open' : ''}`;
-        return lastTask >= 0 && after.at(-1) === EVENT.TIMER_STARTED && after.every((t) => QUIET.includes(t)) && !childOpen;
+        // The 1 ms timer after an issuance only ends that task: the Certificate is not asleep yet.
+        const lastTimer = [...(events ?? [])].reverse().find((e) => (e.eventType as number) === EVENT.TIMER_STARTED);
+        const shortTimer =
+          Number(lastTimer?.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) === 0 &&
+          (lastTimer?.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) <= 1_000_000;
+        return lastTask >= 0 && after.at(-1) === EVENT.TIMER_STARTED && !shortTimer && after.every((t) => QUIET.includes(t)) && !childOpen;
       },
       timeoutMs,
       () => last,
