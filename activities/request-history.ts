@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { Annotation, Label } from '../resources/annotations.ts';
 import { LABELS_ATTRIBUTE } from '../resources/label-selector.ts';
 import { OBJECT_MEMO } from '../resources/memo.ts';
+import { dns1123LabelError, dns1123SubdomainError } from '../resources/names.ts';
 import { KIND, NAMESPACE } from '../resources/search-attributes.ts';
 import type { ResourceKind } from '../resources/ids.ts';
 import type { PruneRequestsInput, PruneRequestsResult } from '../resources/prune-requests.ts';
@@ -28,8 +29,9 @@ export function requestHistoryActivities(client: () => Client) {
    * and a request, an Order wait for their children's cancellation before they close.
    */
   async function labelled(kind: ResourceKind, namespace: string, label: string, value: string): Promise<Execution[]> {
-    // Names are DNS-1123 (checked at apply) but may be longer than a label selector's values.
-    if (![namespace, value].every((v) => /^[a-z0-9.-]+$/.test(v))) throw new Error(`not a resource name: ${JSON.stringify(`${namespace}/${value}`)}`);
+    // Checked at apply already; checked again because the names go between quotes in the query.
+    const bad = dns1123LabelError(namespace) ?? dns1123SubdomainError(value);
+    if (bad) throw new Error(`not a resource name: ${JSON.stringify(`${namespace}/${value}`)}: ${bad}`);
     const query = `${KIND.name} = '${kind}' AND ${NAMESPACE.name} = '${namespace}' AND ${LABELS_ATTRIBUTE} = '${label}=${value}'`;
     const found: Execution[] = [];
     for await (const wf of client().workflow.list({ query })) {
