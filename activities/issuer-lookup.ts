@@ -33,6 +33,7 @@ export function issuerLookupActivities(client: () => Client, clusterResourceName
         found: true,
         ready,
         message: readyCondition?.message ?? 'no Ready condition yet',
+        readySince: readyCondition?.lastTransitionTime,
         context: {
           issuerKind: ref.kind,
           issuerName: ref.name,

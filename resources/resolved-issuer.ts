@@ -2,4 +2,7 @@
 // and the context its ACME activities need.
 import type { AcmeIssuerContext } from './acme-issuer-context.ts';
 
-export type ResolvedIssuer = { found: false } | { found: true; ready: boolean; message: string; context: AcmeIssuerContext };
+export type ResolvedIssuer =
+  | { found: false }
+  /** `readySince`: the Ready condition's lastTransitionTime (resources/account-report.ts reads it). */
+  | { found: true; ready: boolean; message: string; readySince?: string; context: AcmeIssuerContext };

@@ -24,6 +24,7 @@ import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME
 import { Label } from '../resources/annotations.ts';
 import { ConditionType } from '../resources/condition-types.ts';
 import { accountRejection, type AccountRejection } from '../resources/account-rejection.ts';
+import { issuerAnswer, type AccountReport } from '../resources/account-report.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { REQUEST_PRIORITY } from '../resources/task-priority.ts';
@@ -55,7 +56,7 @@ export interface CertificateWorkflowInput {
   failedGeneration?: number;
   forced?: boolean;
   /** The CA refused the issuer's account on the last attempt; waiting for the issuer to verify it. */
-  accountReport?: { accountUrl?: string; message: string };
+  accountReport?: AccountReport;
   /** Started by an apply that created the Certificate (api/manifests/apply-one.ts): applied first. */
   create?: CreateOnStart<CertificateManifest>;
 }
@@ -120,6 +121,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
 
   await condition(() => book.object !== undefined || deletion !== undefined);
   let issuerPollMs = 1000;
+  let answerPollMs = ANSWER_FIRST_POLL_MS;
   let timerWoke = false;
   const sleepUnless = async (wake: () => boolean, ms: number) => void (timerWoke = !(await condition(wake, ms)));
   while (!deletion) {
@@ -179,12 +181,21 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     issuerPollMs = 1000;
 
     // After an account refusal: a new account URL means the issuer registered again, so issue at
-    // once (once: a second refusal counts); the same URL means the account was fine after all.
+    // once (once: a second refusal counts); the same URL means the account was fine after all,
+    // unless the issuer has not read the report yet (its memo then still shows the old account).
     const afterRecovery = accountReport !== undefined;
     if (accountReport) {
       const report = accountReport;
+      const issuerNow = { accountUrl: resolved.context.accountUrl, readySince: resolved.readySince };
+      const answer = patched(AWAIT_ISSUER_ANSWER) ? issuerAnswer(report, issuerNow, Date.now()) : issuerNow.accountUrl === report.accountUrl ? 'accountFine' : 'reregistered';
+      if (answer === 'unread') {
+        await sleepUnless(() => deletion !== undefined || book.object!.metadata.generation !== generation, answerPollMs);
+        answerPollMs = Math.min(answerPollMs * 2, 5_000);
+        continue;
+      }
+      answerPollMs = ANSWER_FIRST_POLL_MS;
       accountReport = undefined;
-      if (resolved.context.accountUrl === report.accountUrl) {
+      if (answer === 'accountFine') {
         forced = false;
         book.failed(failedMessage(report.message));
         failedGeneration = generation;
@@ -208,13 +219,14 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     publish(book);
     if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
       const { accountUrl } = resolved.context;
+      const reportedAt = Date.now();
       await reportAccountRejection(ref.namespace, cert.spec.issuerRef, {
         accountUrl,
         message: outcome.rejection.message,
         from: `Certificate ${ref.namespace}/${ref.certificateName}`,
       });
       if (outcome.kind === 'accountRejected') {
-        accountReport = { accountUrl, message: outcome.rejection.message };
+        accountReport = { accountUrl, message: outcome.rejection.message, at: reportedAt };
         // The same issuance runs again once the issuer is back; a manual trigger is not used up.
         forced = wasForced;
       }
@@ -307,6 +319,9 @@ type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
 const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
 const PRUNE_REQUESTS = 'prune-request-history';
+const AWAIT_ISSUER_ANSWER = 'await-issuer-answer';
+// The issuer reads a report within a workflow task or two: tens of milliseconds.
+const ANSWER_FIRST_POLL_MS = 200;
 
 // cert-manager keeps the last spec.revisionHistoryLimit requests and none of a deleted
 // Certificate (activities/request-history.ts). A failure only leaves old requests listed until
