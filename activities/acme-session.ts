@@ -10,6 +10,7 @@ import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { accountKeyThumbprint } from './account-key-thumbprint.ts';
 import { type AcmeResponse, ensureOk } from './acme-problem.ts';
 import { type AcmeHttp, trustKey } from './acme-http.ts';
+import { keepNonces, type NonceHttp } from './acme-nonces.ts';
 
 // acme-client's typings hide its raw layer, which we need for status codes and Retry-After.
 interface ClientInternals {
@@ -17,10 +18,9 @@ interface ClientInternals {
     accountUrl: string | null;
     apiRequest(url: string, payload: unknown, valid?: number[]): Promise<AcmeResponse>;
     apiResourceRequest(resource: string, payload: unknown, valid: number[], opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean }): Promise<AcmeResponse>;
-    http: {
+    http: NonceHttp<AcmeResponse> & {
       getResourceUrl(resource: string): Promise<string>;
       getDirectory(): Promise<Record<string, unknown>>;
-      request(url: string, method: 'get' | 'head'): Promise<AcmeResponse>;
     };
   };
 }
@@ -64,6 +64,7 @@ export class AcmeSessions {
     let client = this.clients.get(id);
     if (!client) {
       client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: ctx.accountUrl, ...extra });
+      keepNonces(internals(client).api.http);
       this.clients.set(id, client);
     }
     return client;
