@@ -12,12 +12,13 @@ import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
 import type { CertificateSpec } from '../resources/types.ts';
+import { KeyPool } from './key-pool.ts';
 import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
 
 const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
 
-export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore) {
+export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore, keys = new KeyPool(0, generatePrivateKey)) {
   async function nextKey(ref: CertificateRef, spec: CertificateSpec, revision: number) {
     const pending = await nextKeys.read(ref.namespace, ref.certificateName);
     // A retried activity for the same revision reuses the key it already made.
@@ -31,7 +32,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
       const d = parsed && describeKey(parsed);
       if (parsed && d?.algorithm === spec.privateKey.algorithm && (d.algorithm === 'Ed25519' || d.size === spec.privateKey.size)) key = parsed;
     }
-    key ??= await generatePrivateKey(spec.privateKey);
+    key ??= await keys.take(spec.privateKey);
     await nextKeys.write(ref.namespace, ref.certificateName, {
       [NEXT_KEY]: encodePrivateKey(key, spec.privateKey.encoding),
       [NEXT_REVISION]: Buffer.from(String(revision)),

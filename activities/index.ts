@@ -12,6 +12,8 @@ import { AcmeSessions } from './acme-session.ts';
 import { certificateSecretActivities } from './certificate-secret.ts';
 import { http01Activities } from './http01.ts';
 import { issuerLookupActivities } from './issuer-lookup.ts';
+import { KeyPool } from './key-pool.ts';
+import { generatePrivateKey } from './private-key.ts';
 import { orderGateActivities } from './order-gate.ts';
 import { requestHistoryActivities } from './request-history.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   outbound: OutboundOptions;
   /** Per-Issuer order limits (ISSUER_MAX_CONCURRENT_ORDERS); defaults when absent. */
   orderGate?: OrderGateOptions;
+  /** Private keys made ahead, per kind (KEY_POOL_SIZE); 0 or absent: made on demand. */
+  keyPoolSize?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,7 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...orderActivities(sessions),
     ...renewalInfoActivities(sessions),
     ...http01Activities(deps.http01, sessions, deps.selfCheck),
-    ...certificateSecretActivities(deps.secrets, deps.nextKeys),
+    ...certificateSecretActivities(deps.secrets, deps.nextKeys, new KeyPool(deps.keyPoolSize ?? 0, generatePrivateKey)),
     ...issuerLookupActivities(deps.client, deps.clusterResourceNamespace),
     ...orderGateActivities(deps.client, () => deps.orderGate ?? DEFAULT_ORDER_GATE_OPTIONS),
     ...requestHistoryActivities(deps.client),

@@ -48,6 +48,12 @@ test('ISSUER_MAX_CONCURRENT_ORDERS and ORDER_GATE_CHECK_PERIOD: 100 and 1m by de
   });
 });
 
+test('KEY_POOL_SIZE: 8 by default, 0 turns the pool off', () => {
+  assert.equal(loadConfig({}).keyPoolSize, 8);
+  assert.equal(loadConfig({ KEY_POOL_SIZE: '0' }).keyPoolSize, 0);
+  for (const bad of ['-1', '2.5', 'lots', '1001']) assert.throws(() => loadConfig({ KEY_POOL_SIZE: bad }), /KEY_POOL_SIZE: /, bad);
+});
+
 for (const bad of ['0', '-3', '2.5', 'many']) {
   test(`ISSUER_MAX_CONCURRENT_ORDERS: "${bad}" is refused, naming the variable`, () => {
     assert.throws(() => loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: bad }), /ISSUER_MAX_CONCURRENT_ORDERS: /);

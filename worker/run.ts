@@ -39,6 +39,7 @@ export async function runWorker(config: Config, address: string, stores: Stores,
     selfCheck: { nameservers: config.selfCheckNameservers, port: config.selfCheckHttpPort },
     outbound: config.outbound,
     orderGate: config.orderGate,
+    keyPoolSize: config.keyPoolSize,
   });
   const worker = await Worker.create({
     connection,
