@@ -121,10 +121,10 @@ const schema = z.object({
   SECRET_ENCRYPTION_KEY: z.string().optional(),
   SECRET_ENCRYPTION_KEY_FILE: z.string().optional(),
   SECRET_ENCRYPTION_OLD_KEYS: z.string().optional(),
-  // Renewal storms: at most this many ACME orders per Issuer / ClusterIssuer at once, on every
-  // worker together (workflows/order-gate.ts), and how often the gate looks for lost slots.
   // Private keys made ahead per kind (activities/key-pool.ts); 0 makes each key on demand.
   KEY_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(8),
+  // Renewal storms: at most this many ACME orders per Issuer / ClusterIssuer at once, on every
+  // worker together (workflows/order-gate.ts), and how often the gate looks for lost slots.
   ISSUER_MAX_CONCURRENT_ORDERS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders),
   ORDER_GATE_CHECK_PERIOD: goDuration(DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs),
 });
