@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { freePort } from '../../platform/ports.ts';
+import { freePort, freePorts } from '../../platform/ports.ts';
 import { connectClient } from '../../platform/temporal-connection.ts';
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
 import { startPebble, type Pebble, type PebbleOptions } from './pebble.ts';
@@ -56,12 +56,14 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   // Temporal first: the dev server takes free ports for its own services as it starts, and once
   // took the HTTP-01 port picked for the API before the API could bind it (CI, ca-reset test).
   let temporal = await startTemporal();
-  const http01Port = await freePort();
+  // Picked together: two freePort() calls in a row can return the same port, since neither is
+  // bound yet (CI: the API took the HTTP-01 port, and the self check got the API's 401).
+  const [http01Port, apiPort] = await freePorts(2);
   const pebble = await startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble });
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
-    PORT: String(await freePort()),
+    PORT: String(apiPort),
     HTTP01_PORT: String(http01Port),
     HTTP01_HOST: '127.0.0.1',
     API_TOKEN: `api-${randomBytes(16).toString('hex')}`,
