@@ -13,12 +13,12 @@ import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
 import type { CertificateSpec } from '../resources/types.ts';
 import { KeyPool } from './key-pool.ts';
-import { createCsr, describeKey, encodePrivateKey, generatePrivateKey, parsePrivateKey } from './private-key.ts';
+import { createCsr, describeKey, encodePrivateKey, parsePrivateKey } from './private-key.ts';
 
 const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
 
-export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore, keys = new KeyPool(0, generatePrivateKey)) {
+export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore, keys = new KeyPool(0)) {
   async function nextKey(ref: CertificateRef, spec: CertificateSpec, revision: number) {
     const pending = await nextKeys.read(ref.namespace, ref.certificateName);
     // A retried activity for the same revision reuses the key it already made.

@@ -13,7 +13,6 @@ import { certificateSecretActivities } from './certificate-secret.ts';
 import { http01Activities } from './http01.ts';
 import { issuerLookupActivities } from './issuer-lookup.ts';
 import { KeyPool } from './key-pool.ts';
-import { generatePrivateKey } from './private-key.ts';
 import { orderGateActivities } from './order-gate.ts';
 import { requestHistoryActivities } from './request-history.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
@@ -41,7 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...orderActivities(sessions),
     ...renewalInfoActivities(sessions),
     ...http01Activities(deps.http01, sessions, deps.selfCheck),
-    ...certificateSecretActivities(deps.secrets, deps.nextKeys, new KeyPool(deps.keyPoolSize ?? 0, generatePrivateKey)),
+    ...certificateSecretActivities(deps.secrets, deps.nextKeys, new KeyPool(deps.keyPoolSize ?? 0)),
     ...issuerLookupActivities(deps.client, deps.clusterResourceNamespace),
     ...orderGateActivities(deps.client, () => deps.orderGate ?? DEFAULT_ORDER_GATE_OPTIONS),
     ...requestHistoryActivities(deps.client),

@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import type { KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import { KeyPool, type KeyKind } from './key-pool.ts';
-import { generatePrivateKey } from './private-key.ts';
+import type { SlotPriority } from './keygen-slots.ts';
 
 const RSA: KeyKind = { algorithm: 'RSA', size: 2048 };
 const EC: KeyKind = { algorithm: 'ECDSA', size: 256 };
 
 /** A maker whose keys are numbered and finish only when the test says so. */
 function manualMaker() {
-  const pending: { kind: KeyKind; finish(): void; fail(err: Error): void }[] = [];
+  const pending: { kind: KeyKind; priority: SlotPriority; finish(): void; fail(err: Error): void }[] = [];
   let made = 0;
-  const make = (kind: KeyKind) =>
+  const make = (kind: KeyKind, priority: SlotPriority) =>
     new Promise<KeyObject>((resolve, reject) => {
       const n = ++made;
-      pending.push({ kind, finish: () => resolve({ n, kind } as unknown as KeyObject), fail: reject });
+      pending.push({ kind, priority, finish: () => resolve({ n, kind } as unknown as KeyObject), fail: reject });
     });
   const finishAll = async () => {
     for (let p = pending.shift(); p; p = pending.shift()) p.finish();
@@ -28,7 +28,11 @@ test('after the first take of a kind, the next takes get keys made ahead, each o
   const m = manualMaker();
   const pool = new KeyPool(3, m.make);
   const first = pool.take(RSA);
-  assert.equal(m.pending.length, 4, 'the key asked for and 3 to keep');
+  assert.deepEqual(
+    m.pending.map((p) => p.priority),
+    ['urgent', 'later', 'later', 'later'],
+    'the key asked for, made first, and 3 to keep',
+  );
   await m.finishAll();
   assert.equal(n(await first), 1, 'the first key made goes to the one waiting');
   assert.deepEqual(pool.readyCounts(), { 'RSA-2048': 3 });
@@ -62,7 +66,11 @@ test('when keys run out, takers are served in order as keys are made; a failed m
   const pool = new KeyPool(1, m.make);
   const a = pool.take(RSA);
   const b = pool.take(RSA);
-  assert.equal(m.pending.length, 3, 'one for each taker and one to keep');
+  assert.deepEqual(
+    m.pending.map((p) => p.priority),
+    ['urgent', 'later', 'urgent'],
+    'one for each taker, made first, and one to keep',
+  );
   m.pending.shift()!.fail(new Error('out of entropy'));
   await assert.rejects(a, /out of entropy/);
   await m.finishAll();
@@ -81,7 +89,7 @@ test('size 0 makes every key on demand and keeps none', async () => {
 });
 
 test('with real keys: a pooled key is a fresh key of the kind asked for', async () => {
-  const pool = new KeyPool(2, generatePrivateKey);
+  const pool = new KeyPool(2);
   const keys = await Promise.all([pool.take(EC), pool.take(EC), pool.take(EC)]);
   for (const k of keys) assert.equal(k.asymmetricKeyDetails?.namedCurve, 'prime256v1');
   const pems = keys.map((k) => k.export({ type: 'pkcs8', format: 'pem' }));

@@ -39,3 +39,15 @@ test('Slots runs at most `size` at once, in order, and frees a slot on failure',
   assert.deepEqual(order.slice(0, 2).sort(), [0, 1]);
   assert.equal(await slots.run(async () => 'free again'), 'free again');
 });
+
+test('Slots lets urgent work go before work queued for later, each queue in order', async () => {
+  const slots = new Slots(1);
+  const order: string[] = [];
+  let release!: () => void;
+  const blocker = slots.run(() => new Promise<void>((r) => (release = r)));
+  const job = (name: string, priority: 'urgent' | 'later') => slots.run(async () => void order.push(name), priority);
+  const jobs = [job('later 1', 'later'), job('later 2', 'later'), job('urgent 1', 'urgent'), job('urgent 2', 'urgent')];
+  release();
+  await Promise.all([blocker, ...jobs]);
+  assert.deepEqual(order, ['urgent 1', 'urgent 2', 'later 1', 'later 2']);
+});

@@ -7,20 +7,27 @@ export function keygenConcurrency(threadpoolSize = Number(process.env.UV_THREADP
   return Math.max(1, Math.min(threadpoolSize, 1024) - 2);
 }
 
-/** A counting semaphore: FIFO, no timeouts (callers are activities with their own). */
+/**
+ * A counting semaphore with two FIFO queues, no timeouts (callers are activities with their own).
+ * Urgent work (a key an issuance waits for) goes before work done ahead of need (a key pool's
+ * top-up), so a pool refilling 4096-bit keys never holds up a 2048-bit key wanted now.
+ */
+export type SlotPriority = 'urgent' | 'later';
+
 export class Slots {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly urgent: (() => void)[] = [];
+  private readonly later: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async run<T>(fn: () => Promise<T>, priority: SlotPriority = 'urgent'): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this[priority].push(resolve));
     else this.active++;
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.urgent.shift() ?? this.later.shift();
       if (next) next();
       else this.active--;
     }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
-import { keygenSlots } from './keygen-slots.ts';
+import { keygenSlots, type SlotPriority } from './keygen-slots.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const generateAsync = promisify(generateKeyPair);
@@ -17,8 +17,8 @@ const CURVES: Record<number, { curve: string; hash: string }> = {
   521: { curve: 'P-521', hash: 'SHA-512' },
 };
 
-export async function generatePrivateKey(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>): Promise<KeyObject> {
-  return keygenSlots.run(() => generate(spec));
+export async function generatePrivateKey(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>, priority: SlotPriority = 'urgent'): Promise<KeyObject> {
+  return keygenSlots.run(() => generate(spec), priority);
 }
 
 async function generate(spec: Pick<CertificatePrivateKey, 'algorithm' | 'size'>): Promise<KeyObject> {
