@@ -1,7 +1,9 @@
 // Renewal storm guard against real Temporal and real Pebble: with ISSUER_MAX_CONCURRENT_ORDERS=2,
 // six Certificates applied in one request all end Ready, never more than two of their ACME orders
 // are in flight at once, waiting Certificates say why, and each has exactly one request. The
-// server suggests continue-as-new early, so the gate carries its holders and queue over.
+// server suggests continue-as-new early, so the gate carries its holders and queue over, and a
+// steady stream of signals (as in a storm, where requests and re-asks never stop) cannot keep it
+// from doing so.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import proto from '@temporalio/proto';
@@ -37,11 +39,30 @@ describe('a limit on concurrent orders per Issuer', () => {
         spec: { dnsNames: [`${n}.example.test`], secretName: `${n}-tls`, issuerRef: { name: 'pebble' } },
       }),
     );
-    const res = await env.apply([seedManifests(env, { namespace: ns, certificate: names[0] }), ...certificates].join('---\n'));
+    const gateId = orderGateWorkflowId('Issuer', ns, 'pebble');
+    // 20 signals a second that change nothing (a run that holds nothing gives its slot back). A
+    // gate that waited for a quiet moment to continue-as-new grew without end under them.
+    const signalsInFlight = new Set<Promise<unknown>>();
+    const timer = setInterval(() => {
+      const sent = env.client.workflow
+        .getHandle(gateId)
+        .signal('releaseOrderSlot', { workflowId: 'order/storm/nobody', runId: 'none' })
+        .catch(() => undefined)
+        .finally(() => signalsInFlight.delete(sent));
+      signalsInFlight.add(sent);
+    }, 50);
+    const stopNoise = async () => {
+      clearInterval(timer);
+      await Promise.all(signalsInFlight);
+    };
+    const res = await env.apply([seedManifests(env, { namespace: ns, certificate: names[0] }), ...certificates].join('---\n')).catch(async (err: unknown) => {
+      await stopNoise();
+      throw err;
+    });
     assert.equal(res.status, 200, await res.clone().text());
 
     const waitingMessages = new Set<string>();
-    await waitFor(
+    const allReady = waitFor(
       'all six Certificates Ready',
       async () => {
         const r = await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates`);
@@ -56,6 +77,8 @@ describe('a limit on concurrent orders per Issuer', () => {
       240_000,
       50,
     );
+    // And on for a while once every order is done: an idle gate with signals coming must continue-as-new too.
+    await allReady.then(() => new Promise((r) => setTimeout(r, 3000))).finally(stopNoise);
 
     // Nothing lost, nothing doubled: one CertificateRequest per Certificate.
     const requests = (await (await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificaterequests`)).json()) as Listed;
@@ -67,11 +90,13 @@ describe('a limit on concurrent orders per Issuer', () => {
     // An Order's ACME order runs between the grant it received (its history) and the release its
     // gate received (the gate's histories, over every run): those windows may overlap at most twice.
     const time = (e: HistoryEvent) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-    const gateId = orderGateWorkflowId('Issuer', ns, 'pebble');
     const gateRuns: string[] = [];
+    const gateHistories: number[] = [];
     const releasedAt = new Map<string, number>();
     for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${gateId}'` })) {
       gateRuns.push(wf.status.name);
+      // Visibility leaves a running run's length at 0.
+      gateHistories.push((await env.client.workflow.getHandle(gateId, wf.runId).describe()).historyLength);
       const { events } = await env.client.workflow.getHandle(gateId, wf.runId).fetchHistory();
       for (const e of events ?? []) {
         const a = e.workflowExecutionSignaledEventAttributes;
@@ -110,5 +135,7 @@ describe('a limit on concurrent orders per Issuer', () => {
 
     // The gate continued-as-new on the way (the server suggests it after 40 events) and lost nothing.
     assert.ok(gateRuns.filter((s) => s === 'CONTINUED_AS_NEW').length >= 1, `gate runs: ${gateRuns.join(', ')}`);
+    // Soon after, whatever keeps arriving.
+    assert.ok(Math.max(...gateHistories) <= 250, `events per gate run: ${gateHistories.join(', ')}`);
   });
 });

@@ -20,10 +20,13 @@ export interface OrderGateInput {
   idleMs?: number;
   /** Carried across continue-as-new. */
   state?: OrderGateState;
+  /** Carried across continue-as-new: runs still to be told they queued, holders to be granted again. */
+  notify?: { queued: SlotHolder[]; regrant: SlotHolder[] };
 }
 
 const IDLE_MS = 10 * 60_000;
 const CHECK_KEEPS_SIGNALS = 'gate-check-keeps-signals';
+const CAN_IN_TRAFFIC = 'gate-continue-as-new-in-traffic';
 
 export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   const leakCheckMs = input.leakCheckMs ?? DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs;
@@ -32,8 +35,8 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   let changed = true;
   let sending = 0;
   let nextCheck = Date.now() + leakCheckMs;
-  const newlyQueued: SlotHolder[] = [];
-  const regrant: SlotHolder[] = [];
+  const newlyQueued: SlotHolder[] = [...(input.notify?.queued ?? [])];
+  const regrant: SlotHolder[] = [...(input.notify?.regrant ?? [])];
   const publish = objectPublisher<OrderGateObject>();
 
   setHandler(requestOrderSlot, (request) => {
@@ -72,6 +75,17 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     }
     publish(gateObject(input.issuer, state));
 
+    const suggested = workflowInfo().continueAsNewSuggested;
+    // A grant in flight that fails frees a slot: wait for its outcome before carrying state over,
+    // but start no new one. Idle or not: requests and re-asks keep coming in a storm (scale bench:
+    // 15-20 a second), and waiting for a quiet moment, as runs before the patch do, never ended;
+    // the history grew to tens of thousands of events, which every replay of the gate then read.
+    // What arrives meanwhile is in `state`, or lands in a new workflow task that makes the server
+    // refuse this completion and run this again: nothing is lost.
+    if (suggested && patched(CAN_IN_TRAFFIC)) {
+      await condition(() => sending === 0 && allHandlersFinished());
+      return continueAsNewPublished<typeof orderGateWorkflow>({ ...input, leakCheckMs, idleMs, state, notify: { queued: newlyQueued, regrant } });
+    }
     if (state.holders.length === 0 && state.queue.length === 0) {
       if (await condition(() => changed, idleMs)) continue;
       await condition(() => changed || (sending === 0 && allHandlersFinished()));
@@ -80,8 +94,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
       if (!changed) return;
       continue;
     }
-    if (workflowInfo().continueAsNewSuggested) {
-      // A grant in flight that fails frees a slot: wait for its outcome before carrying state over.
+    if (suggested) {
       await condition(() => changed || (sending === 0 && allHandlersFinished()));
       if (!changed) return continueAsNewPublished<typeof orderGateWorkflow>({ ...input, leakCheckMs, idleMs, state });
       continue;
