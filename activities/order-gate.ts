@@ -23,8 +23,7 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
      * Returns when the Order should ask again if no grant came by then.
      */
     async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number }> {
-      const { taskQueue } = Context.current().info;
-      const { maxConcurrentOrders, leakCheckMs, firstReaskMs } = options();
+      const { maxConcurrentOrders, leakCheckMs, firstReaskMs, taskQueue = Context.current().info.taskQueue } = options();
       await client().workflow.signalWithStart('orderGateWorkflow', {
         workflowId: orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name),
         taskQueue,

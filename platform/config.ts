@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_CERTIFICATE_OPTIONS, type CertificateOptions } from '../resources/certificate-options.ts';
 import { parseGoDuration } from '../resources/duration.ts';
 import { DEFAULT_ISSUER_OPTIONS, type IssuerOptions } from '../resources/issuer-options.ts';
-import { DEFAULT_ORDER_GATE_OPTIONS, type OrderGateOptions } from '../resources/order-gate-options.ts';
+import { DEFAULT_ORDER_GATE_OPTIONS, orderGateTaskQueue, type OrderGateOptions } from '../resources/order-gate-options.ts';
 import { parseCidrList, type OutboundPolicy } from '../resources/outbound-policy.ts';
 import { storeConfig, type StoreConfig } from './store-config.ts';
 
@@ -297,7 +297,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nameservers: commaList(e.ACME_NAMESERVERS),
     },
     stores: storeConfig(e),
-    orderGate: { ...DEFAULT_ORDER_GATE_OPTIONS, maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS, leakCheckMs: e.ORDER_GATE_CHECK_PERIOD },
+    orderGate: {
+      ...DEFAULT_ORDER_GATE_OPTIONS,
+      maxConcurrentOrders: e.ISSUER_MAX_CONCURRENT_ORDERS,
+      leakCheckMs: e.ORDER_GATE_CHECK_PERIOD,
+      taskQueue: orderGateTaskQueue(e.TEMPORAL_TASK_QUEUE),
+    },
     keyPoolSize: e.KEY_POOL_SIZE,
   };
 }

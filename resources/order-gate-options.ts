@@ -8,7 +8,20 @@ export interface OrderGateOptions {
   leakCheckMs: number;
   /** An Order still waiting for its grant asks again after this long (doubling to 10 min): a lost request or grant is repaired. */
   firstReaskMs: number;
+  /**
+   * The task queue gates run on (worker/run.ts serves it with a worker of its own); unset: the
+   * asking Order's own.
+   */
+  taskQueue?: string;
 }
+
+/**
+ * Gates get a worker, and so a workflow thread, of their own: one gate takes every Order's
+ * request and release, and behind thousands of other workflows' tasks each of its tasks waited
+ * 1-15 s (bench:scale, N = 10,000). A gate evicted then (a refused continue-as-new) replayed its
+ * history one task at a time in that queue, timed out, and no Order got a slot again.
+ */
+export const orderGateTaskQueue = (taskQueue: string): string => `${taskQueue}-order-gates`;
 
 export const DEFAULT_ORDER_GATE_OPTIONS: OrderGateOptions = {
   // Let's Encrypt allows 300 new orders per account per 3 hours; 100 in flight keeps a storm

@@ -1,18 +1,17 @@
 // Composes the service: an API and/or a worker against a Temporal address. `npm start`, the
 // production entry points and the integration tests all build it the same way.
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { startApi, type RunningApi } from '../api/server.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import { ensureSearchAttributes } from '../platform/search-attribute-setup.ts';
 import { openStores, type Stores } from '../platform/stores.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
-import { runWorker } from '../worker/run.ts';
+import { runWorker, type WorkerHandle } from '../worker/run.ts';
 
 export interface Stack {
   api?: RunningApi;
-  worker?: Worker;
+  worker?: WorkerHandle;
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,10 @@
-// A worker: registers every workflow and activity on the task queue. Stateless; run as many as
-// you like against the same Temporal namespace and the same stores (data directory or database).
-import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+// A worker: registers every workflow and activity on the task queue, and serves the order gates'
+// task queue with a worker of its own (resources/order-gate-options.ts says why). Stateless; run
+// as many as you like against the same Temporal namespace and the same stores (data directory or
+// database).
+import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString, type State } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import { orderGateTaskQueue } from '../resources/order-gate-options.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
 import type { Stores } from '../platform/stores.ts';
@@ -11,8 +14,15 @@ import { relaySecretChanges } from './secret-change-signals.ts';
 
 let runtimeInstalled = false;
 
+/** Both workers, stopped and watched as one. */
+export interface WorkerHandle {
+  shutdown(): void;
+  /** 'STOPPED' once both have stopped; before that, the main worker's state. */
+  getState(): State;
+}
+
 export interface RunningWorker {
-  worker: Worker;
+  worker: WorkerHandle;
   /** Resolves once the worker has stopped (after shutdown()) and its connections are closed. */
   done: Promise<void>;
 }
@@ -41,20 +51,47 @@ export async function runWorker(config: Config, address: string, stores: Stores,
     orderGate: config.orderGate,
     keyPoolSize: config.keyPoolSize,
   });
-  const worker = await Worker.create({
+  const bundle = await workflowBundle();
+  const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: bundle,
     activities,
     ...definedOnly(config.worker),
   });
-  const stopRelay = config.secretWatch ? relaySecretChanges({ secrets, client, log }) : () => {};
-  const done = worker.run().finally(async () => {
-    stopRelay();
-    await client.connection.close();
-    await connection.close();
+  // A handful of gates (one per Issuer with orders in flight), each with short tasks.
+  const gates = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.orderGate.taskQueue ?? orderGateTaskQueue(config.temporal.taskQueue),
+    workflowBundle: bundle,
+    activities,
+    maxCachedWorkflows: 100,
+    maxConcurrentWorkflowTaskExecutions: 10,
+    maxConcurrentActivityTaskExecutions: 10,
+    maxConcurrentLocalActivityExecutions: 10,
   });
+  const workers = [main, gates];
+  const worker: WorkerHandle = {
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+    getState: () => (workers.every((w) => w.getState() === 'STOPPED') ? 'STOPPED' : main.getState()),
+  };
+  const stopRelay = config.secretWatch ? relaySecretChanges({ secrets, client, log }) : () => {};
+  // One stopping (a fatal error) stops the other: the process serves both or neither.
+  const runs = workers.map((w) => w.run().finally(() => worker.shutdown()));
+  const done = Promise.allSettled(runs)
+    .then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })
+    .finally(async () => {
+      stopRelay();
+      await client.connection.close();
+      await connection.close();
+    });
   return { worker, done };
 }
 
