@@ -4,10 +4,10 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { orderGateWorkflowId } from '../resources/ids.ts';
-import { releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import { orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
 import { ORDER_GATE_PRIORITY } from '../resources/task-priority.ts';
-import { gatedIssuerLabel, type GatedIssuer, type SlotHolder } from '../resources/order-gate.ts';
+import { gatedIssuerLabel, type GatedIssuer, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 
 /** The Order run that called: the gate grants and frees slots per run. */
 function callingRun(): SlotHolder {
@@ -49,6 +49,30 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
+    },
+
+    /**
+     * The gate's grants and queue notices, sent with the client. Returns the runs that have
+     * closed, whose slots or places are free. Sent again on a retry, which changes nothing for an
+     * Order that already has them.
+     */
+    async tellOrders(notices: OrderNotice[]): Promise<SlotHolder[]> {
+      const gone: SlotHolder[] = [];
+      for (let i = 0; i < notices.length; i += 20) {
+        await Promise.all(
+          notices.slice(i, i + 20).map(async (n) => {
+            const order = client().workflow.getHandle(n.run.workflowId, n.run.runId);
+            try {
+              if (n.kind === 'granted') await order.signal(orderSlotGranted);
+              else await order.signal(orderSlotQueued, { inUse: n.inUse, limit: n.limit });
+            } catch (err) {
+              if (err instanceof WorkflowNotFoundError) gone.push(n.run);
+              else throw err;
+            }
+          }),
+        );
+      }
+      return gone;
     },
 
     /** The runs among `runs` that are no longer running: their slots are free whatever they said. */

@@ -27,6 +27,9 @@ export interface OrderGateState {
   queue: SlotHolder[];
 }
 
+/** What the gate tells an Order run: its slot is granted, or it joined the queue behind `inUse` of `limit`. */
+export type OrderNotice = { run: SlotHolder; kind: 'granted' } | { run: SlotHolder; kind: 'queued'; inUse: number; limit: number };
+
 export interface SlotRequest extends SlotHolder {
   /** The limit as the requesting worker is configured (ISSUER_MAX_CONCURRENT_ORDERS); the latest wins. */
   limit: number;
