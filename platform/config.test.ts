@@ -39,12 +39,13 @@ test('SECRET_WATCH: anything else is refused, naming the variable', () => {
   assert.throws(() => loadConfig({ SECRET_WATCH: 'off' }), /SECRET_WATCH/);
 });
 
-test('ISSUER_MAX_CONCURRENT_ORDERS and ORDER_GATE_CHECK_PERIOD: 100 and 1m by default, settable', () => {
-  assert.deepEqual(loadConfig({}).orderGate, { maxConcurrentOrders: 100, leakCheckMs: 60_000, firstReaskMs: 60_000 });
-  assert.deepEqual(loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: '5', ORDER_GATE_CHECK_PERIOD: '30s' }).orderGate, {
+test('ISSUER_MAX_CONCURRENT_ORDERS and ORDER_GATE_CHECK_PERIOD: 100 and 1m by default, settable; gates on <TEMPORAL_TASK_QUEUE>-order-gates', () => {
+  assert.deepEqual(loadConfig({}).orderGate, { maxConcurrentOrders: 100, leakCheckMs: 60_000, firstReaskMs: 60_000, taskQueue: 'cert-manager-order-gates' });
+  assert.deepEqual(loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: '5', ORDER_GATE_CHECK_PERIOD: '30s', TEMPORAL_TASK_QUEUE: 'certs-eu' }).orderGate, {
     maxConcurrentOrders: 5,
     leakCheckMs: 30_000,
     firstReaskMs: 60_000,
+    taskQueue: 'certs-eu-order-gates',
   });
 });
 

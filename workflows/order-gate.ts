@@ -1,9 +1,10 @@
 // Order gate: at most `limit` ACME orders of one Issuer (or ClusterIssuer) in flight, across every
 // worker on every host. Orders queue with a signal (activities/order-gate.ts starts the gate on
 // demand), are granted first come first served by a signal back (sent by a local activity), and
-// give the slot back with a signal. A slot is never lost: a grant to a run that has closed fails and frees it, and while
-// slots are held the gate checks every `leakCheckMs` whether a holder closed without giving it
-// back (terminated, timed out). The gate ends once idle and is started again by the next order.
+// give the slot back with a signal. A slot is never lost: a grant to a run that has closed fails
+// and frees it, and while slots are held the gate checks every `leakCheckMs` whether a holder
+// closed without giving it back (terminated, timed out). The gate ends once idle and is started
+// again by the next order.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
 import { admit, dropClosed, enqueue, release, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
