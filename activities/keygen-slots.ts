@@ -7,13 +7,13 @@ export function keygenConcurrency(threadpoolSize = Number(process.env.UV_THREADP
   return Math.max(1, Math.min(threadpoolSize, 1024) - 2);
 }
 
+export type SlotPriority = 'urgent' | 'later';
+
 /**
  * A counting semaphore with two FIFO queues, no timeouts (callers are activities with their own).
  * Urgent work (a key an issuance waits for) goes before work done ahead of need (a key pool's
  * top-up), so a pool refilling 4096-bit keys never holds up a 2048-bit key wanted now.
  */
-export type SlotPriority = 'urgent' | 'later';
-
 export class Slots {
   private active = 0;
   private readonly urgent: (() => void)[] = [];
