@@ -3,6 +3,7 @@
 // starts the gate on demand and queues the request in one call. The gate answers with a signal.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { eachBounded } from '../platform/bounded.ts';
 import { orderGateWorkflowId } from '../resources/ids.ts';
 import { orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
@@ -58,20 +59,16 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
      */
     async tellOrders(notices: OrderNotice[]): Promise<SlotHolder[]> {
       const gone: SlotHolder[] = [];
-      for (let i = 0; i < notices.length; i += 20) {
-        await Promise.all(
-          notices.slice(i, i + 20).map(async (n) => {
-            const order = client().workflow.getHandle(n.run.workflowId, n.run.runId);
-            try {
-              if (n.kind === 'granted') await order.signal(orderSlotGranted);
-              else await order.signal(orderSlotQueued, { inUse: n.inUse, limit: n.limit });
-            } catch (err) {
-              if (err instanceof WorkflowNotFoundError) gone.push(n.run);
-              else throw err;
-            }
-          }),
-        );
-      }
+      await eachBounded(notices, 20, async (n) => {
+        const order = client().workflow.getHandle(n.run.workflowId, n.run.runId);
+        try {
+          if (n.kind === 'granted') await order.signal(orderSlotGranted);
+          else await order.signal(orderSlotQueued, { inUse: n.inUse, limit: n.limit });
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) gone.push(n.run);
+          else throw err;
+        }
+      });
       return gone;
     },
 

@@ -2,7 +2,7 @@
 // Issuer finds its EAB Secret), each phase with bounded concurrency. After the first failure
 // nothing new starts; every item then says whether it was applied, failed or not attempted.
 import type { Manifest } from '../../resources/types.ts';
-import { eachBounded } from './bounded.ts';
+import { eachBounded } from '../../platform/bounded.ts';
 
 /** Secrets before Issuers before Certificates: the order documents are applied (and claimed) in. */
 export const APPLY_PHASE: Record<Manifest['kind'], number> = { Secret: 0, Issuer: 1, ClusterIssuer: 1, Certificate: 2 };

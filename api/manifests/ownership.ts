@@ -4,7 +4,7 @@
 // what the store already records, is refused with a 422 naming both.
 import { issuerSecretNamespace } from '../../resources/issuer-secret-namespace.ts';
 import { APPLY_PHASE } from './apply-phases.ts';
-import { eachBounded } from './bounded.ts';
+import { eachBounded } from '../../platform/bounded.ts';
 import type { Config } from '../../platform/config.ts';
 import type { SecretStore } from '../../platform/secret-store.ts';
 import { APPLIED, certificateOwner, describeOwner, issuerOwner, type SecretOwner } from '../../resources/secret-owner.ts';

@@ -1,6 +1,6 @@
 // The renewal storm: POST .../renew for all N (concurrency requests in flight; each is a signal,
 // so every certificate is renewing at once), then list until each is Ready at a higher revision.
-import { eachBounded } from '../../api/manifests/bounded.ts';
+import { eachBounded } from '../../platform/bounded.ts';
 import type { TestEnv } from '../../test/support/env.ts';
 import { round2 } from './measure.ts';
 import { certKey, type Layout, type ScaleParams } from './scale-params.ts';
