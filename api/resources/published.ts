@@ -36,8 +36,10 @@ export async function listPublished(deps: ApiDeps, kind: ReadableKind, query: st
     const page = await deps.client.workflowService.listWorkflowExecutions({
       namespace: deps.config.temporal.namespace,
       query,
-      // Reading everything: pages of a size whose memos stay far below a gRPC message's limit.
-      pageSize: limit ?? 200,
+      // Reading everything: pages as large as Temporal serves by default (frontend.visibilityMaxPageSize,
+      // 1,000), each one sqlite or SQL query; 1,000 memos of a few KiB stay far below the client's
+      // 128 MiB message limit.
+      pageSize: limit ?? 1000,
       nextPageToken,
     });
     const objects = await Promise.all(
