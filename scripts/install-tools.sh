@@ -12,13 +12,21 @@ mkdir -p "$bin"
 
 install() { # name module version
   local name=$1 mod=$2 version=$3
-  if [ -x "$bin/$name" ]; then return; fi
-  if command -v "$name" >/dev/null 2>&1; then ln -sf "$(command -v "$name")" "$bin/$name"; return; fi
   local dest="$cache/$name@$version"
+  # Kept: the wanted version, or a binary the user put there. A link to another version in the
+  # cache (a checkout from before an upgrade) is replaced.
+  if [ -x "$bin/$name" ]; then
+    case "$(readlink "$bin/$name" || true)" in
+      "$dest/$name") return ;;
+      "$cache/$name@"*) ;;
+      *) return ;;
+    esac
+  fi
+  if command -v "$name" >/dev/null 2>&1; then ln -sf "$(command -v "$name")" "$bin/$name"; return; fi
   if [ ! -x "$dest/$name" ]; then
     if ! command -v go >/dev/null 2>&1; then
       echo "install-tools: $name is not on PATH and Go is not installed." >&2
-      echo "  Install Go 1.24+ (https://go.dev/dl/ or 'apt-get install golang-go') and run 'npm run tools' again," >&2
+      echo "  Install Go 1.25+ (https://go.dev/dl/ or 'apt-get install golang-go') and run 'npm run tools' again," >&2
       echo "  or put a $name binary ($mod@$version) on PATH." >&2
       exit 1
     fi
@@ -80,8 +88,11 @@ if [ "$want" = all ] || [ "$want" = temporal ]; then
   install temporal github.com/temporalio/cli/cmd/temporal v1.5.1
 fi
 if [ "$want" = all ] || [ "$want" = pebble ]; then
-  install pebble github.com/letsencrypt/pebble/v2/cmd/pebble v2.10.1
-  install pebble-challtestsrv github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv v2.10.1
+  # 2.10.3, not 2.10.1: 2.10.1 deadlocks under load (CompleteOrder kept an authorization's read
+  # lock when it found it not valid, and every request then waited on the store's lock; seen at
+  # about 5,000 certificates in `BENCH_SCALE_N=10000 npm run bench:scale`).
+  install pebble github.com/letsencrypt/pebble/v2/cmd/pebble v2.10.3
+  install pebble-challtestsrv github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv v2.10.3
 fi
 if [ "$want" = all ] || [ "$want" = test-server ]; then
   install_test_server 1.38.0

@@ -119,7 +119,7 @@ export async function requestReason(env: TestEnv, ns: string, requestName: strin
 }
 
 /**
- * What `replaces` Pebble 2.10.1 will accept for a certID. Its newOrder looks the old order up by
+ * What `replaces` Pebble 2.10 (2.10.1 to 2.10.3) will accept for a certID. Its newOrder looks the old order up by
  * hex of the serial's big.Int bytes, so a DER serial with a leading 0x00 (top bit set, as
  * RFC 9773 requires it be encoded) is "not found" (HTTP 500); the service then orders again
  * without `replaces`, and the renewal goes on.
