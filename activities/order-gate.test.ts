@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { OrderNotice, SlotHolder } from '../resources/order-gate.ts';
 import { startTestTemporal } from '../test/support/temporal.ts';
 import { orderGateActivities } from './order-gate.ts';
@@ -36,7 +37,7 @@ async function signalsOf(h: WorkflowHandle): Promise<{ name: string; args: unkno
   for (const e of history.events ?? []) {
     const s = e.workflowExecutionSignaledEventAttributes;
     if (!s) continue;
-    const args = (s.input?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data ?? []).toString()));
+    const args = (s.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
     out.push({ name: s.signalName ?? '', args });
   }
   return out;

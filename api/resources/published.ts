@@ -9,6 +9,9 @@ import type { ReadableKind } from './kinds.ts';
 
 const LIVE = new Set(['RUNNING', 'CONTINUED_AS_NEW']);
 
+/** The largest page Temporal serves by default (frontend.visibilityMaxPageSize): the cap of `limit`, and the page read when there is none. */
+export const MAX_PAGE = 1000;
+
 export async function getPublished(deps: ApiDeps, kind: ReadableKind, namespace: string, name: string): Promise<unknown> {
   const handle = deps.client.workflow.getHandle(kind.workflowId(namespace, name));
   try {
@@ -36,10 +39,9 @@ export async function listPublished(deps: ApiDeps, kind: ReadableKind, query: st
     const page = await deps.client.workflowService.listWorkflowExecutions({
       namespace: deps.config.temporal.namespace,
       query,
-      // Reading everything: pages as large as Temporal serves by default (frontend.visibilityMaxPageSize,
-      // 1,000), each one sqlite or SQL query; 1,000 memos of a few KiB stay far below the client's
-      // 128 MiB message limit.
-      pageSize: limit ?? 1000,
+      // Reading everything: the largest pages, each one SQLite or SQL query; 1,000 memos of a few
+      // KiB stay far below the client's 128 MiB message limit.
+      pageSize: limit ?? MAX_PAGE,
       nextPageToken,
     });
     const objects = await Promise.all(

@@ -10,9 +10,7 @@ import { badRequestStatus, notFoundStatus } from '../../resources/status.ts';
 import type { ApiDeps } from '../deps.ts';
 import { statusResponse, temporalErrorStatus } from '../errors.ts';
 import type { ReadableKind } from './kinds.ts';
-import { getPublished, listPublished, type Page } from './published.ts';
-
-const MAX_LIMIT = 1000;
+import { getPublished, listPublished, MAX_PAGE, type Page } from './published.ts';
 
 /** GET of one object. */
 export function getHandler(deps: ApiDeps, kind: ReadableKind): Handler {
@@ -55,7 +53,7 @@ function listParams(c: Context): ListParams | string {
   if (token !== undefined && !/^[A-Za-z0-9_-]{1,4096}$/.test(token)) return 'continue: not a token this API returned';
   const selector = labelSelectorQuery(c.req.query('labelSelector') ?? '');
   if (!selector.ok) return selector.message;
-  return { limit: limit === undefined ? undefined : Math.min(limit, MAX_LIMIT), continue: token, labelQuery: selector.query };
+  return { limit: limit === undefined ? undefined : Math.min(limit, MAX_PAGE), continue: token, labelQuery: selector.query };
 }
 
 async function list(deps: ApiDeps, kind: ReadableKind, namespace: string, params: ListParams): Promise<Page> {
