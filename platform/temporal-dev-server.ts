@@ -44,12 +44,18 @@ const START_TIMEOUT_MS = 60_000;
  *   100 ms sleep took 985-999 ms, and 102-105 ms at 10 ms.
  * Both together, `npm run bench` (5 sequential, then 60 at concurrency 10): apply→Ready p50
  * 1,082 ms with the defaults, 605 ms with these; throughput 2.89 and 3.0 certs/s.
+ * - `history.transferProcessorUpdateAckInterval` (default 30 s): a deleted execution (an old
+ *   CertificateRequest, activities/request-history.ts) goes only once its close is behind the
+ *   transfer queue's saved ack level, which moves every 30 s; a delete retried after that backs
+ *   off, so a pruned request stayed listed 34 s at best and over 90 s in a loaded CI run. At 5 s
+ *   one went in 3.9 s (a terminated workflow deleted, then visibility's count polled).
  */
 const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string | number | boolean> = {
   'system.enableActivityEagerExecution': true,
   'matching.useNewMatcher': true,
   'history.transferProcessorMaxPollRPS': 200,
   'history.timerProcessorMaxTimeShift': '10ms',
+  'history.transferProcessorUpdateAckInterval': '5s',
 };
 
 /**

@@ -123,12 +123,14 @@ describe('re-applying manifests, key rotation and revision history', () => {
         }
         const expected = limit === 2 ? [`${name}-2`, `${name}-3`] : [`${name}-3`];
         // Older requests are deleted once a newer one issued; Temporal carries the deletion out
-        // asynchronously (about half a minute on the dev server).
+        // asynchronously (seconds on the dev server, which saves its queue's ack level every 5 s).
         const requests = await waitFor(
           `${name}: requests ${expected.join(', ')}`,
           async () => {
             const names = await requestNames(env, ns, name);
-            return names.join() === expected.join() ? names : undefined;
+            // Throws rather than returning undefined, so a timeout says what was listed last.
+            assert.deepEqual(names, expected);
+            return names;
           },
           90_000,
           500,
