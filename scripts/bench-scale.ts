@@ -91,10 +91,11 @@ async function run(): Promise<ScaleResults> {
       log(`issuing ${p.n} certificates (${p.applyBatch} per apply request, ${layout.namespaces.length} namespace(s))`);
       const issued = await issueAll(e, layout, p, opts);
       log(`issued ${p.n} in ${issued.figures.seconds} s; settling ${p.settleSeconds} s, then ${p.idleSeconds} s idle`);
-      await new Promise((r) => setTimeout(r, p.settleSeconds * 1000));
+      const atLastReady = rssMiB(procs);
+      const settling = { ...(await idleCpu(procs, p.settleSeconds)), seconds: p.settleSeconds };
       const idle = { ...(await idleCpu(procs, p.idleSeconds)), seconds: p.idleSeconds };
       const atN = rssMiB(procs);
-      log(`idle CPU ${idle.total} % of a core; worker + API RSS ${atN.workerPlusApi} MiB; timing lists`);
+      log(`idle CPU ${idle.total} % of a core (${settling.total} % while settling); worker + API RSS ${atN.workerPlusApi} MiB; timing lists`);
       const lists = await measureLists(e, layout, p.listReps, shuttingDown.signal);
       log(`renewal storm: renewing ${p.stormN} of ${p.n} at once`);
       // Certificates are laid out in order, so the first stormN form a layout of their own.
@@ -102,7 +103,7 @@ async function run(): Promise<ScaleResults> {
       const storm = await renewalStorm(e, stormLayout, issued.wait.revisions, p, opts);
       log(`storm done in ${storm.figures.seconds} s; Secret→Ready on ${p.secretSamples} single renewals`);
       const secretToReady = { storm: await stormSecretToReady(e, stormLayout, storm.wait), single: await singleSecretToReady(e, layout, p.secretSamples, shuttingDown.signal) };
-      return { issued, idle, atN, lists, storm, secretToReady };
+      return { issued, settling, idle, atLastReady, atN, lists, storm, secretToReady };
     })(),
   ]);
   const peak = { worker: workerRss.stop().peakMiB, api: apiRss.stop().peakMiB };
@@ -119,8 +120,9 @@ async function run(): Promise<ScaleResults> {
     machine: { loadAvg1mAtStart, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}` },
     params: { ...p, namespaces: layout.namespaces.length },
     issue: measured.issued.figures,
+    settlingCpuPercentOfCore: measured.settling,
     idleCpuPercentOfCore: measured.idle,
-    rssMiB: { atN: measured.atN, peak },
+    rssMiB: { atLastReady: measured.atLastReady, atN: measured.atN, peak },
     lists: measured.lists,
     storm: measured.storm.figures,
     floor: { n: p.floorN, concurrency: p.concurrency, seconds: floor.seconds, certsPerSecond: floor.certsPerSecond, secondsForN, extrapolated: p.floorN < p.stormN },

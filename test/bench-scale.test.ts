@@ -66,8 +66,15 @@ test('bench:scale at N=24 in 3 namespaces (a storm of 15) exits 0 and prints eve
   // A retried order would add one; every Certificate has at least its own.
   for (const kind of ['CertificateRequests', 'Orders', 'Challenges']) assert.ok((items[`${kind}, one namespace`] ?? 0) >= 10, `${kind}: ${items[`${kind}, one namespace`]}`);
   for (const l of r.lists) positive(`${l.what} p50`, l.p50Ms);
-  for (const k of ['worker', 'api', 'temporal', 'total'] as const) finite(`idle CPU ${k}`, r.idleCpuPercentOfCore[k]);
-  for (const k of ['worker', 'api', 'temporal', 'workerPlusApi'] as const) positive(`RSS ${k}`, r.rssMiB.atN[k]);
+  for (const k of ['worker', 'api', 'temporal', 'total'] as const) {
+    finite(`idle CPU ${k}`, r.idleCpuPercentOfCore[k]);
+    finite(`CPU while settling ${k}`, r.settlingCpuPercentOfCore[k]);
+  }
+  assert.equal(r.settlingCpuPercentOfCore.seconds, 1);
+  for (const k of ['worker', 'api', 'temporal', 'workerPlusApi'] as const) {
+    positive(`RSS ${k}`, r.rssMiB.atN[k]);
+    positive(`RSS at the last Ready ${k}`, r.rssMiB.atLastReady[k]);
+  }
   assert.equal(r.storm.n, 15);
   assert.equal(r.floor.n, 15, 'the floor issues as many as the storm renews');
   positive('storm seconds', r.storm.seconds);
@@ -85,7 +92,9 @@ test('bench:scale at N=24 in 3 namespaces (a storm of 15) exits 0 and prints eve
     'issue N',
     'in one request',
     'list Certificates, one namespace',
+    'after the last Ready',
     'idle CPU total',
+    'RSS at the last Ready',
     'RSS at N worker + API',
     'renewal storm',
     'floor',

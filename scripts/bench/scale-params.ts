@@ -32,7 +32,12 @@ export function scaleParams() {
     apiMaxBodyBytes: Math.max(1024 * 1024, applyBatch * 1024),
     perNamespace: positive('BENCH_SCALE_PER_NAMESPACE', 500),
     idleSeconds: positive('BENCH_SCALE_IDLE_SECONDS', 60),
-    settleSeconds: knob('BENCH_SCALE_SETTLE_SECONDS', 10),
+    /**
+     * After the last Ready, before the idle minute: the burst's tail (the worker's GC handing
+     * memory back, the Temporal server's scavenger) took 1-2 minutes at N = 2,000. Its CPU is
+     * reported too, as what the first minutes after a burst cost.
+     */
+    settleSeconds: positive('BENCH_SCALE_SETTLE_SECONDS', 120),
     pollMs: positive('BENCH_SCALE_POLL_MS', 2000),
     stallSeconds: positive('BENCH_SCALE_STALL_SECONDS', 300),
     listReps: positive('BENCH_SCALE_LIST_REPS', 5),
