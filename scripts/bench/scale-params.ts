@@ -33,7 +33,7 @@ export function scaleParams() {
     perNamespace: positive('BENCH_SCALE_PER_NAMESPACE', 500),
     idleSeconds: positive('BENCH_SCALE_IDLE_SECONDS', 60),
     /**
-     * After the last Ready, before the idle minute: the burst's tail (the worker's GC handing
+     * After the last Ready, before the idle window: the burst's tail (the worker's GC handing
      * memory back, the Temporal server's scavenger) took 1-2 minutes at N = 2,000. Its CPU is
      * reported too, as what the first minutes after a burst cost.
      */
