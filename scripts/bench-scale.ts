@@ -92,8 +92,8 @@ async function run(): Promise<ScaleResults> {
       const issued = await issueAll(e, layout, p, opts);
       log(`issued ${p.n} in ${issued.figures.seconds} s; settling ${p.settleSeconds} s, then ${p.idleSeconds} s idle`);
       const atLastReady = rssMiB(procs);
-      const settling = { ...(await idleCpu(procs, p.settleSeconds)), seconds: p.settleSeconds };
-      const idle = { ...(await idleCpu(procs, p.idleSeconds)), seconds: p.idleSeconds };
+      const settling = await idleCpu(procs, p.settleSeconds);
+      const idle = await idleCpu(procs, p.idleSeconds);
       const atN = rssMiB(procs);
       log(`idle CPU ${idle.total} % of a core (${settling.total} % while settling); worker + API RSS ${atN.workerPlusApi} MiB; timing lists`);
       const lists = await measureLists(e, layout, p.listReps, shuttingDown.signal);

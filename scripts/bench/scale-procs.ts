@@ -22,8 +22,13 @@ function each(procs: Procs, f: (pid: number) => number): PerProc {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** CPU of each process over a window, as % of one core. */
+export type CpuWindow = PerProc & { total: number; seconds: number };
+/** VmRSS of each process, in MiB. */
+export type RssFigures = PerProc & { workerPlusApi: number };
+
 /** CPU used by each process over `seconds` of doing nothing, as % of one core. */
-export async function idleCpu(procs: Procs, seconds: number): Promise<PerProc & { total: number }> {
+export async function idleCpu(procs: Procs, seconds: number): Promise<CpuWindow> {
   const cpu = (pid: number) => {
     const s = stat(pid);
     if (!s) throw new Error(`process ${pid} is gone`);
@@ -36,11 +41,11 @@ export async function idleCpu(procs: Procs, seconds: number): Promise<PerProc & 
   const after = each(procs, cpu);
   const pct = each(procs, () => 0);
   for (const k of Object.keys(pct) as (keyof Procs)[]) pct[k] = round1(((after[k] - before[k]) / wall) * 100);
-  return { ...pct, total: round1(pct.worker + pct.api + pct.temporal) };
+  return { ...pct, total: round1(pct.worker + pct.api + pct.temporal), seconds };
 }
 
 /** VmRSS of each process now, in MiB. */
-export function rssMiB(procs: Procs): PerProc & { workerPlusApi: number } {
+export function rssMiB(procs: Procs): RssFigures {
   const r = each(procs, (pid) => round1((readRssKiB(pid) ?? NaN) / 1024));
   return { ...r, workerPlusApi: round1(r.worker + r.api) };
 }

@@ -2,7 +2,7 @@
 import type { IssueFigures } from './scale-issue.ts';
 import type { ListFigure } from './scale-lists.ts';
 import type { ScaleParams } from './scale-params.ts';
-import type { PerProc } from './scale-procs.ts';
+import type { CpuWindow, RssFigures } from './scale-procs.ts';
 import type { SecretToReady } from './scale-secret-ready.ts';
 import type { StormFigures } from './scale-storm.ts';
 
@@ -11,9 +11,9 @@ export interface ScaleResults {
   params: ScaleParams & { namespaces: number };
   issue: IssueFigures;
   /** Right after the last Ready, while the burst's tail drains. */
-  settlingCpuPercentOfCore: PerProc & { total: number; seconds: number };
-  idleCpuPercentOfCore: PerProc & { total: number; seconds: number };
-  rssMiB: { atLastReady: PerProc & { workerPlusApi: number }; atN: PerProc & { workerPlusApi: number }; peak: { worker: number; api: number } };
+  settlingCpuPercentOfCore: CpuWindow;
+  idleCpuPercentOfCore: CpuWindow;
+  rssMiB: { atLastReady: RssFigures; atN: RssFigures; peak: { worker: number; api: number } };
   lists: ListFigure[];
   storm: StormFigures;
   floor: { n: number; concurrency: number; seconds: number; certsPerSecond: number; secondsForN: number; extrapolated: boolean };
