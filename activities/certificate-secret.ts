@@ -12,6 +12,7 @@ import type { SecretSummary } from '../resources/secret-summary.ts';
 import { stableJson } from '../resources/stable-json.ts';
 import { ariCertId } from './ari-cert-id.ts';
 import type { CertificateSpec } from '../resources/types.ts';
+import { heartbeatWhile } from './heartbeat-while.ts';
 import { KeyPool } from './key-pool.ts';
 import { createCsr, describeKey, encodePrivateKey, parsePrivateKey } from './private-key.ts';
 
@@ -52,7 +53,7 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
   return {
     /** Makes (or reuses) the next private key for this revision and returns its CSR in PEM. */
     async generateKeyAndCsr(ref: CertificateRef, spec: CertificateSpec, revision: number): Promise<string> {
-      return createCsr(spec, await nextKey(ref, spec, revision));
+      return createCsr(spec, await heartbeatWhile(() => nextKey(ref, spec, revision)));
     },
 
     async storeCertificate(ref: CertificateRef, issued: IssuedChain): Promise<StoredCertificate> {

@@ -43,8 +43,10 @@ export const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '2m
  * Key generation is a regular activity: keys are made a few at a time (activities/keygen-slots.ts),
  * and a local activity waiting its turn would hold a workflow task slot, which the applies of a
  * large request need (npm run bench:scale: 100 applies took 75 s behind 200 issuing Certificates).
+ * It heartbeats while it waits or works longer than 2 s (activities/heartbeat-while.ts), so a
+ * worker killed mid-key costs the 10 s heartbeat timeout, not the 2 min a queue may need.
  */
-export const keys = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: storeRetry });
+export const keys = proxyActivities<Activities>({ startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: storeRetry });
 
 /** Storing an issued chain: a few quick local attempts per round; workflows/store-certificate.ts waits between rounds on durable timers. */
 export const storeRound = proxyLocalActivities<Activities>({
