@@ -4,11 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './repo-root.ts';
 
 export type ToolName = 'temporal' | 'pebble' | 'pebble-challtestsrv' | 'temporal-test-server';
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 function isExecutable(path: string): boolean {
   try {

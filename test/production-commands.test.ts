@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function npmRun(script: string, env: Record<string, string>): ChildProcess {
-  // detached: npm starts tsx, which starts node; kill the whole group at the end.
+  // detached: npm runs the build, then node; kill the whole group at the end.
   return spawn(npm, ['run', '--silent', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
 }
 

@@ -6,24 +6,32 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { repoRoot } from '../platform/repo-root.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const workflowsPath = path.join(root, 'workflows', 'index.ts');
+// From source (tsx) the workflows are .ts beside this folder; from `npm run build` they are .js in dist/.
+const self = fileURLToPath(import.meta.url);
+const ext = path.extname(self);
+const sourceRoot = path.resolve(path.dirname(self), '..');
+export const workflowsPath = path.join(sourceRoot, 'workflows', `index${ext}`);
 const SOURCE_DIRS = ['workflows', 'resources', 'platform'];
 
 async function sourceHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const dir of SOURCE_DIRS) {
-    const files = (await fs.readdir(path.join(root, dir), { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
-    for (const f of files) hash.update(f).update(await fs.readFile(path.join(root, dir, f)));
+    const files = (await fs.readdir(path.join(sourceRoot, dir), { recursive: true })).filter((f) => f.endsWith(ext)).sort();
+    for (const f of files) hash.update(f).update(await fs.readFile(path.join(sourceRoot, dir, f)));
   }
-  hash.update(JSON.stringify(await fs.readFile(path.join(root, 'package-lock.json'), 'utf8').catch(() => '')));
+  hash.update(JSON.stringify(await fs.readFile(path.join(repoRoot, 'package-lock.json'), 'utf8').catch(() => '')));
   // This file too: how the bundle is built (its options) is part of what it is.
-  hash.update(await fs.readFile(fileURLToPath(import.meta.url)));
+  hash.update(await fs.readFile(self));
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function workflowBundle(cacheDir = path.join(root, '.tools', 'bundles')): Promise<{ codePath: string } | { code: string }> {
+// Source and dist/ each keep their own: tests run the source while `npm run worker` runs dist/, and
+// neither should delete the other's bundle (or rebuild it) on every switch.
+const defaultCacheDir = path.join(repoRoot, '.tools', 'bundles', ext === '.ts' ? 'source' : 'dist');
+
+export async function workflowBundle(cacheDir = defaultCacheDir): Promise<{ codePath: string } | { code: string }> {
   const codePath = path.join(cacheDir, `workflows-${await sourceHash()}.js`);
   const cached = await fs.stat(codePath).then(
     () => true,

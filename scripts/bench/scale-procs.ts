@@ -1,5 +1,5 @@
 // The three processes whose cost the scale bench reports, read from /proc: the worker and the API
-// (each its own `node --import tsx` process) and the Temporal dev server (a child of the bench).
+// (each its own compiled `node dist/scripts/…` process) and the Temporal dev server (a child of the bench).
 import { readdirSync } from 'node:fs';
 import { stat } from './cpu.ts';
 import { readRssKiB } from './rss.ts';

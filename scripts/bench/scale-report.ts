@@ -58,7 +58,7 @@ export function printScaleReport(r: ScaleResults): void {
       `(API_MAX_DOCUMENTS=${p.apiMaxDocuments} for the bench's API, the service default is 1,000); Temporal dev server SQLite: ${p.temporalDb} (WAL, synchronous=normal when a file); Pebble PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0`,
   );
   console.log(
-    `Ready detected by listing each namespace (no per-certificate GET), every ≥ ${p.pollMs} ms; CPU from /proc/<pid>/stat; the idle window starts ${p.settleSeconds} s after the last Ready; RSS is VmRSS of \`node --import tsx\` processes (includes tsx)`,
+    `Ready detected by listing each namespace (no per-certificate GET), every ≥ ${p.pollMs} ms; CPU from /proc/<pid>/stat; the idle window starts ${p.settleSeconds} s after the last Ready; RSS is VmRSS of the compiled worker and API processes (\`node dist/scripts/…\`, as \`npm run worker\` and \`npm run api\` run them)`,
   );
   console.log(
     `storm: ${p.concurrency} renew requests in flight; the floor is a bare acme-client loop against the same Pebble with ${p.concurrency} issuances in flight, worker stopped`,
