@@ -104,7 +104,7 @@ async function run(): Promise<Results> {
         peak: mem.peakMiB,
         end: mem.endMiB,
         samples: mem.samples,
-        note: `VmRSS of the worker process sampled every 250 ms from start to the end of the service phase; it runs under \`node --import tsx\`, so it includes tsx`,
+        note: `VmRSS of the worker process sampled every 250 ms from start to the end of the service phase; it runs compiled (\`node dist/scripts/worker.js\`), as \`npm run worker\` does`,
       },
     },
     floor: { ...floor, cpuMsPerCert: floorCpu },
