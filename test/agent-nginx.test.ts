@@ -217,9 +217,10 @@ describe('sync agent and a real nginx', { skip: nginxMissing && 'nginx is not in
     const before = await reloads();
     const aSerial = (await mirroredLeaf('site-a')).serialNumber;
     const oldB = (await mirroredLeaf('site-b')).serialNumber;
-    const failuresBefore = logCount('cannot watch the API; keeping the files, retrying');
     await api!.stop();
     api = undefined;
+    // Counted once the API is gone: retries during its stop see its 503s, not a refused connection.
+    const failuresBefore = logCount('cannot watch the API; keeping the files, retrying');
     const stoppedAt = Date.now();
     await waitFor('the agent retrying', async () => (logCount('cannot watch the API; keeping the files, retrying') >= failuresBefore + 4 ? true : undefined), 20_000);
     const retries = logs.filter((l) => l.msg === 'cannot watch the API; keeping the files, retrying').slice(failuresBefore);
