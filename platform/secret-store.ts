@@ -158,13 +158,16 @@ export class FileSecretStore implements SecretStore {
       () => true,
       () => false,
     );
-    // A writer racing us may add a version while we empty the directory: remove again.
+    // A writer racing us may add a version while we empty the directory: remove again, after a
+    // pause, since a writer fsyncs each file and back-to-back attempts can all land inside one
+    // write (a CI run exhausted 6 of them).
     for (let attempt = 0; ; attempt++) {
       try {
         await fs.rm(dir, { recursive: true, force: true });
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 5) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 5 * (attempt + 1)));
       }
     }
     await this.ownerRecords.drop(namespace, name);
