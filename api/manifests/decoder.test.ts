@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { DEFAULT_PARSE_LIMITS } from '../../resources/parse-body.ts';
 import { announcedDocuments, decodeDeadlineMs, ManifestDecoder } from './decoder.ts';
 
-const decoder = new ManifestDecoder(1_000);
+const decoder = new ManifestDecoder({ deadlineMs: 1_000 });
 after(() => decoder.stop());
 
 test('decodes on the worker and gives Secret data back as Buffers', async () => {
@@ -69,8 +69,8 @@ for (const [name, count, ms] of deadlines) {
 test('1,000 documents are given time per document: decoded where the base deadline alone refuses them', async () => {
   const limits = { ...DEFAULT_PARSE_LIMITS, maxDocuments: 1000 };
   // They take 0.3-0.6 s of CPU: far over a 50 ms base, well within 50 ms + 5 ms a document.
-  const strict = new ManifestDecoder(50, 0);
-  const allowing = new ManifestDecoder(50, 5);
+  const strict = new ManifestDecoder({ deadlineMs: 50, msPerDocument: 0 });
+  const allowing = new ManifestDecoder({ deadlineMs: 50, msPerDocument: 5 });
   try {
     await Promise.all([strict.warm(), allowing.warm()]);
     const refused = await strict.decode(thousand, 'yaml', limits);
@@ -80,5 +80,23 @@ test('1,000 documents are given time per document: decoded where the base deadli
     assert.equal(decoded.manifests.length, 1000);
   } finally {
     await Promise.all([strict.stop(), allowing.stop()]);
+  }
+});
+
+test('an idle decoder stops its thread and starts one again for the next body', async () => {
+  const idle = new ManifestDecoder({ idleMs: 100 });
+  try {
+    await idle.warm();
+    assert.equal(idle.running, true);
+    assert.ok((await idle.decode(certificate(1), 'yaml', DEFAULT_PARSE_LIMITS)).ok);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(idle.running, true, 'a body puts the idle clock back to zero');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(idle.running, false);
+    const again = await idle.decode(certificate(2), 'yaml', DEFAULT_PARSE_LIMITS);
+    assert.ok(again.ok);
+    assert.equal(again.manifests[0]?.metadata.name, 'c-2');
+  } finally {
+    await idle.stop();
   }
 });

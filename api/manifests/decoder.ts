@@ -33,6 +33,12 @@ export function announcedDocuments(body: string, format: ManifestFormat): number
 export function decodeDeadlineMs(baseMs: number, perDocumentMs: number, announced: number, limits: Pick<ParseLimits, 'maxDocuments'>): number {
   return baseMs + perDocumentMs * Math.min(Math.max(announced - 1, 0), limits.maxDocuments);
 }
+/**
+ * An idle worker is stopped after this long and started again by the next body (0.2 s from
+ * dist/): its heap, grown by the last large body, goes back to the system instead of staying with
+ * an API that may not see another apply for days.
+ */
+export const DECODE_IDLE_MS = 60_000;
 /** Bodies waiting for the worker; beyond this, callers are asked to come back (429). */
 const MAX_WAITING = 16;
 
@@ -44,20 +50,38 @@ const BOOTSTRAP = WORKER_URL.endsWith('.ts')
   ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`
   : `import(${JSON.stringify(WORKER_URL)})`;
 
+export interface DecoderOptions {
+  deadlineMs?: number;
+  msPerDocument?: number;
+  idleMs?: number;
+}
+
 export class ManifestDecoder {
   private worker?: { thread: Worker; ready: Promise<void> };
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private idleTimer?: NodeJS.Timeout;
+  private readonly deadlineMs: number;
+  private readonly msPerDocument: number;
+  private readonly idleMs: number;
 
-  constructor(
-    private readonly deadlineMs = DECODE_DEADLINE_MS,
-    private readonly msPerDocument = DECODE_MS_PER_DOCUMENT,
-  ) {}
+  constructor({ deadlineMs = DECODE_DEADLINE_MS, msPerDocument = DECODE_MS_PER_DOCUMENT, idleMs = DECODE_IDLE_MS }: DecoderOptions = {}) {
+    this.deadlineMs = deadlineMs;
+    this.msPerDocument = msPerDocument;
+    this.idleMs = idleMs;
+  }
+
+  /** True while a worker thread is up (started, or kept after a body for idleMs). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   /** Starts the worker now, so the first apply does not pay for its start-up (about 0.5 s under tsx). */
   warm(): Promise<void> {
-    return this.spawn().ready;
+    const { ready } = this.spawn();
+    // The idle clock starts once the thread is up: stopping one mid-start would fail its warm().
+    return ready.then(() => this.retireWhenIdle());
   }
 
   decode(body: string, format: ManifestFormat, limits: ParseLimits): Promise<DecodeResult> {
@@ -65,15 +89,31 @@ export class ManifestDecoder {
       return Promise.resolve({ ok: false, status: failureStatus(429, 'TooManyRequests', `${MAX_WAITING} manifest bodies are already waiting to be parsed; try again shortly`) });
     }
     this.waiting++;
-    const run = this.queue.then(() => this.run(body, format, limits)).finally(() => this.waiting--);
+    clearTimeout(this.idleTimer);
+    const run = this.queue
+      .then(() => this.run(body, format, limits))
+      .finally(() => {
+        this.waiting--;
+        this.retireWhenIdle();
+      });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const w = this.worker;
     this.worker = undefined;
     await w?.thread.terminate();
+  }
+
+  private retireWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.waiting > 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.waiting === 0) void this.stop();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private spawn(): { thread: Worker; ready: Promise<void> } {
