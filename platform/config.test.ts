@@ -55,6 +55,13 @@ test('KEY_POOL_SIZE: 8 by default, 0 turns the pool off', () => {
   for (const bad of ['-1', '2.5', 'lots', '1001']) assert.throws(() => loadConfig({ KEY_POOL_SIZE: bad }), /KEY_POOL_SIZE: /, bad);
 });
 
+test('MALLOC_TRIM_PERIOD: a minute by default, a Go duration, 0 turns trimming off', () => {
+  assert.equal(loadConfig({}).mallocTrimMs, 60_000);
+  assert.equal(loadConfig({ MALLOC_TRIM_PERIOD: '5m' }).mallocTrimMs, 300_000);
+  assert.equal(loadConfig({ MALLOC_TRIM_PERIOD: '0' }).mallocTrimMs, 0);
+  for (const bad of ['-1s', 'often', '60']) assert.throws(() => loadConfig({ MALLOC_TRIM_PERIOD: bad }), /MALLOC_TRIM_PERIOD: /, bad);
+});
+
 for (const bad of ['0', '-3', '2.5', 'many']) {
   test(`ISSUER_MAX_CONCURRENT_ORDERS: "${bad}" is refused, naming the variable`, () => {
     assert.throws(() => loadConfig({ ISSUER_MAX_CONCURRENT_ORDERS: bad }), /ISSUER_MAX_CONCURRENT_ORDERS: /);

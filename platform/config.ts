@@ -15,16 +15,22 @@ const boolish = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
-/** A Go duration variable (90s, 10m, 1h), `fallbackMs` when unset or empty; also used by the sync agent's settings. */
-export const goDuration = (fallbackMs: number) =>
+export const DEFAULT_MALLOC_TRIM_MS = 60_000;
+
+/**
+ * A Go duration variable (90s, 10m, 1h), `fallbackMs` when unset or empty; also used by the sync
+ * agent's settings. With `zeroIsOff`, "0" is accepted too and read as 0 (the feature off).
+ */
+export const goDuration = (fallbackMs: number, { zeroIsOff = false } = {}) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallbackMs;
+      if (zeroIsOff && v === '0') return 0;
       const ms = parseGoDuration(v);
       if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive Go duration like 90s, 10m or 1h` });
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not ${zeroIsOff ? '0 (off) or ' : ''}a positive Go duration like 90s, 10m or 1h` });
         return z.NEVER;
       }
       return ms;
@@ -129,6 +135,8 @@ const schema = z.object({
   // worker together (workflows/order-gate.ts), and how often the gate looks for lost slots.
   ISSUER_MAX_CONCURRENT_ORDERS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders),
   ORDER_GATE_CHECK_PERIOD: goDuration(DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs),
+  // How often worker and API hand freed native memory back to the system (platform/malloc-trim.ts); 0: never.
+  MALLOC_TRIM_PERIOD: goDuration(DEFAULT_MALLOC_TRIM_MS, { zeroIsOff: true }),
 });
 
 export interface ApiSafetyConfig {
@@ -233,6 +241,8 @@ export type Config = {
   stores: StoreConfig;
   orderGate: OrderGateOptions;
   keyPoolSize: number;
+  /** How often freed native memory goes back to the system; 0: never. */
+  mallocTrimMs: number;
 };
 
 /** How the API and the worker reach ACME servers (and which ones they refuse). */
@@ -306,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: orderGateTaskQueue(e.TEMPORAL_TASK_QUEUE),
     },
     keyPoolSize: e.KEY_POOL_SIZE,
+    mallocTrimMs: e.MALLOC_TRIM_PERIOD,
   };
 }
 

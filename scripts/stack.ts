@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { startApi, type RunningApi } from '../api/server.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
+import { startMallocTrim } from '../platform/malloc-trim.ts';
 import { ensureSearchAttributes } from '../platform/search-attribute-setup.ts';
 import { openStores, type Stores } from '../platform/stores.ts';
 import { connectClient } from '../platform/temporal-connection.ts';
@@ -24,6 +25,7 @@ export interface StackOptions {
 export async function startStack(config: Config, address: string, opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? createLogger(config.logLevel);
   const stack: Stack = { stop: async () => {} };
+  await startMallocTrim(config.mallocTrimMs, log);
   const client = await connectClient(config, address);
   const registered = await registerSearchAttributes(client, config, log);
   if (!registered && opts.worker !== false) {
