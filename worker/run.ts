@@ -2,6 +2,7 @@
 // task queue with a worker of its own (resources/order-gate-options.ts says why). Stateless; run
 // as many as you like against the same Temporal namespace and the same stores (data directory or
 // database).
+import v8 from 'node:v8';
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString, type State } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { orderGateTaskQueue } from '../resources/order-gate-options.ts';
@@ -52,6 +53,7 @@ export async function runWorker(config: Config, address: string, stores: Stores,
     keyPoolSize: config.keyPoolSize,
   });
   const bundle = await workflowBundle();
+  smallYoungGenerations();
   const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -93,6 +95,20 @@ export async function runWorker(config: Config, address: string, stores: Stores,
       await connection.close();
     });
   return { worker, done };
+}
+
+/** V8's young generation, per semi-space, for the workflow threads created after this (V8's default: 16). */
+export const WORKFLOW_THREAD_SEMI_SPACE_MB = 4;
+
+// Each Worker runs its workflows on a thread of its own, and V8 grows a busy thread's young
+// generation to 2 x 16 MiB and keeps it: measured at 1,000 Certificates, the gates' thread held
+// 28 MiB of it once idle, the whole worker 123 MiB of V8 pages against 91 with 4 MiB semi-spaces;
+// `npm run bench`, two pairs: worker CPU per certificate 287 and 294 ms against 285 and 288. The flag applies to isolates created after it is set, so to these threads
+// and not to the main thread (whose young generation stays small). Left alone when the operator
+// chose a size (node --max-semi-space-size or NODE_OPTIONS).
+function smallYoungGenerations(): void {
+  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
+  if (!chosen) v8.setFlagsFromString(`--max-semi-space-size=${WORKFLOW_THREAD_SEMI_SPACE_MB}`);
 }
 
 const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
