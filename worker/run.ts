@@ -103,9 +103,10 @@ export const WORKFLOW_THREAD_SEMI_SPACE_MB = 4;
 // Each Worker runs its workflows on a thread of its own, and V8 grows a busy thread's young
 // generation to 2 x 16 MiB and keeps it: measured at 1,000 Certificates, the gates' thread held
 // 28 MiB of it once idle, the whole worker 123 MiB of V8 pages against 91 with 4 MiB semi-spaces;
-// `npm run bench`, two pairs: worker CPU per certificate 287 and 294 ms against 285 and 288. The flag applies to isolates created after it is set, so to these threads
-// and not to the main thread (whose young generation stays small). Left alone when the operator
-// chose a size (node --max-semi-space-size or NODE_OPTIONS).
+// `npm run bench`, two pairs: worker CPU per certificate 287 and 294 ms against 285 and 288. The
+// flag applies to isolates created after it is set, so to these threads and not to the main
+// thread (whose young generation stays small). Left alone when the operator chose a size
+// (node --max-semi-space-size or NODE_OPTIONS).
 function smallYoungGenerations(): void {
   const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
   if (!chosen) v8.setFlagsFromString(`--max-semi-space-size=${WORKFLOW_THREAD_SEMI_SPACE_MB}`);
