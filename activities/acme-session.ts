@@ -2,7 +2,7 @@
 // the issuer's own TLS trust (caBundle, skipTLSVerify) and outbound policy for every request
 // (acme-http.ts), and raw signed requests whose status and headers we keep. Clients are cached
 // per trust, so the directory and JWK are not fetched every activity.
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as acme from 'acme-client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretStore } from '../platform/secret-store.ts';
@@ -19,6 +19,7 @@ interface ClientInternals {
     apiRequest(url: string, payload: unknown, valid?: number[]): Promise<AcmeResponse>;
     apiResourceRequest(resource: string, payload: unknown, valid: number[], opts: { includeJwsKid: boolean; includeExternalAccountBinding: boolean }): Promise<AcmeResponse>;
     http: NonceHttp<AcmeResponse> & {
+      accountKey: Buffer | KeyObject;
       getResourceUrl(resource: string): Promise<string>;
       getDirectory(): Promise<Record<string, unknown>>;
     };
@@ -64,6 +65,9 @@ export class AcmeSessions {
     let client = this.clients.get(id);
     if (!client) {
       client = new acme.Client({ directoryUrl: ctx.acme.server, accountKey, accountUrl: ctx.accountUrl, ...extra });
+      // acme-client keeps the PEM and parses it again for every signature, which costs as much
+      // CPU as an RSA signature itself; signing with the parsed key gives the same JWS.
+      internals(client).api.http.accountKey = createPrivateKey(accountKey);
       keepNonces(internals(client).api.http);
       this.clients.set(id, client);
     }
