@@ -58,8 +58,8 @@ export async function startTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> 
   let temporal = await startTemporal();
   // Picked together: two freePort() calls in a row can return the same port, since neither is
   // bound yet (CI: the API took the HTTP-01 port, and the self check got the API's 401).
-  const [http01Port, apiPort] = await freePorts(2);
-  const pebble = await startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, retryAfter: { authz: 0, order: 0 }, ...opts.pebble });
+  const [http01Port, apiPort] = (await freePorts(2)) as [number, number];
+  const pebble = await startPebble({ eabKeys: { [eab.kid]: eab.hmacKey }, httpPort: http01Port, avoidPorts: [apiPort], retryAfter: { authz: 0, order: 0 }, ...opts.pebble });
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',

@@ -16,6 +16,8 @@ export interface PebbleOptions {
   eabKeys?: Record<string, string>;
   /** Port Pebble's VA connects to for HTTP-01; default a free port nothing listens on. */
   httpPort?: number;
+  /** Ports picked by the caller for its own servers, not bound yet: Pebble takes none of them. */
+  avoidPorts?: number[];
   /** Extra env for pebble, e.g. PEBBLE_WFE_NONCEREJECT (default here 0), PEBBLE_AUTHZREUSE (Pebble default 50). */
   env?: Record<string, string>;
   profiles?: Record<string, { description: string; validityPeriod: number }>;
@@ -59,7 +61,10 @@ export async function startPebble(opts: PebbleOptions = {}): Promise<Pebble> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const [listen, mgmt, tlsPort, dnsPort, challMgmt, defaultHttp] = (await freePorts(6)) as [number, number, number, number, number, number];
+    // Not the caller's ports: picked a moment ago and maybe not bound yet, one of them was
+    // picked again here once, and Pebble's HTTPS listener took the HTTP-01 port (npm run bench).
+    const avoid = [...(opts.avoidPorts ?? []), ...(opts.httpPort === undefined ? [] : [opts.httpPort])];
+    const [listen, mgmt, tlsPort, dnsPort, challMgmt, defaultHttp] = (await freePorts(6, avoid)) as [number, number, number, number, number, number];
     const httpPort = opts.httpPort ?? defaultHttp;
     const { caPem, certPem, keyPem } = await listenerCert();
     await writeFile(join(dir, 'cert.pem'), certPem);
