@@ -1,11 +1,12 @@
 // The Order's side of its Issuer's order gate. A workflow cannot start another workflow that may
-// already run (children cannot USE_EXISTING), so asking for a slot is an activity: signalWithStart
-// starts the gate on demand and queues the request in one call. The gate answers with a signal.
+// already run (children cannot USE_EXISTING), so asking for a slot is an activity: an update to a
+// running gate, answered with the grant when a slot is free; otherwise signalWithStart, which
+// starts the gate on demand and queues the request in one call, and the gate answers with a signal.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { eachBounded } from '../platform/bounded.ts';
 import { orderGateWorkflowId } from '../resources/ids.ts';
-import { orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
 import { ORDER_GATE_PRIORITY } from '../resources/task-priority.ts';
 import { gatedIssuerLabel, type GatedIssuer, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
@@ -21,16 +22,29 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
   return {
     /**
      * Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once).
-     * Returns when the Order should ask again if no grant came by then.
+     * `granted` when the gate granted a slot in its answer; otherwise the grant comes as a signal,
+     * and the Order asks again after `reaskAfterMs` if none came by then.
      */
-    async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number }> {
+    async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number; granted?: boolean }> {
       const { maxConcurrentOrders, leakCheckMs, firstReaskMs, taskQueue = Context.current().info.taskQueue } = options();
+      const workflowId = orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name);
+      const request = { ...callingRun(), limit: maxConcurrentOrders };
+      try {
+        const { granted } = await client()
+          .workflow.getHandle(workflowId)
+          .executeUpdate(acquireOrderSlot, { args: [request] });
+        return { reaskAfterMs: firstReaskMs, granted };
+      } catch (err) {
+        // No gate running (it ends when idle), or one that closed while the update was on its way,
+        // or a worker too old to know the update: ask with a signal, which starts a gate if needed.
+        if (!(err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError)) throw err;
+      }
       await client().workflow.signalWithStart('orderGateWorkflow', {
-        workflowId: orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name),
+        workflowId,
         taskQueue,
         args: [{ issuer: gatedIssuerLabel(issuer), leakCheckMs }],
         signal: requestOrderSlot,
-        signalArgs: [{ ...callingRun(), limit: maxConcurrentOrders }],
+        signalArgs: [request],
         priority: ORDER_GATE_PRIORITY,
         staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
       });

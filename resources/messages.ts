@@ -42,6 +42,12 @@ export const WORKFLOW_TYPES = {
 
 /** Order -> its Issuer's order gate (sent by an activity with signalWithStart): a slot, please. */
 export const requestOrderSlot = defineSignal<[SlotRequest]>('requestOrderSlot');
+/**
+ * Order -> its Issuer's running gate (sent by an activity): a slot, answered at once. Granted in the
+ * answer when one is free, so the Order goes on in the same workflow task; otherwise queued, and
+ * granted later by `orderSlotGranted` as a signalled request is.
+ */
+export const acquireOrderSlot = defineUpdate<{ granted: boolean }, [SlotRequest]>('acquireOrderSlot');
 /** Order -> gate: the slot is free again (or: no longer waiting). */
 export const releaseOrderSlot = defineSignal<[SlotHolder]>('releaseOrderSlot');
 /** Gate -> Order: go ahead. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admit, dropClosed, enqueue, gatedIssuerLabel, release, waitingMessage, type OrderGateState, type SlotHolder } from './order-gate.ts';
+import { admit, dropClosed, enqueue, gatedIssuerLabel, grantAtOnce, release, waitingMessage, type OrderGateState, type SlotHolder } from './order-gate.ts';
 
 const run = (n: number, runId = `r${n}`): SlotHolder => ({ workflowId: `order/ns/o${n}`, runId });
 const state = (limit: number, holders: number[], queue: number[]): OrderGateState => ({ limit, holders: holders.map((n) => run(n)), queue: queue.map((n) => run(n)) });
@@ -37,6 +37,23 @@ test('enqueue adds a run once and takes the newest limit', () => {
   // Another run of the same workflow ID is another request.
   const rerun = enqueue(state(2, [1], []), { ...run(1, 'second'), limit: 2 });
   assert.deepEqual(rerun.queue, [run(1, 'second')]);
+});
+
+test('grantAtOnce grants in the answer only a holder or a run with a free slot and nobody ahead', () => {
+  const cases: Array<[string, OrderGateState, SlotHolder & { limit: number }, boolean, ReturnType<typeof ids>]> = [
+    ['free slot, empty queue: granted', state(2, [1], []), { ...run(2), limit: 2 }, true, { limit: 2, holders: ['o1', 'o2'], queue: [] }],
+    ['full: queued', state(1, [1], []), { ...run(2), limit: 1 }, false, { limit: 1, holders: ['o1'], queue: ['o2'] }],
+    ['a holder asking again: granted, nothing changes', state(1, [1], [2]), { ...run(1), limit: 1 }, true, { limit: 1, holders: ['o1'], queue: ['o2'] }],
+    ['already queued, still full: queued once', state(1, [1], [2]), { ...run(2), limit: 1 }, false, { limit: 1, holders: ['o1'], queue: ['o2'] }],
+    // Others queued first go first: the loop grants them and this run together, in order.
+    ['free slots but others queued ahead: queued', state(3, [1], [2]), { ...run(3), limit: 3 }, false, { limit: 3, holders: ['o1'], queue: ['o2', 'o3'] }],
+    ['a raised limit frees a slot: granted', state(1, [1], []), { ...run(2), limit: 2 }, true, { limit: 2, holders: ['o1', 'o2'], queue: [] }],
+  ];
+  for (const [name, input, request, granted, after] of cases) {
+    const out = grantAtOnce(input, request);
+    assert.equal(out.granted, granted, name);
+    assert.deepEqual(ids(out.state), after, name);
+  }
 });
 
 test('release frees a holder or a queue place of exactly that run; unknown runs change nothing', () => {

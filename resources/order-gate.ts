@@ -63,6 +63,20 @@ export function admit(state: OrderGateState): { state: OrderGateState; granted: 
   return { state: { ...state, holders: [...state.holders, ...granted], queue: state.queue.slice(granted.length) }, granted };
 }
 
+/**
+ * A request that wants its answer at once (an update): granted when the run holds a slot already,
+ * or when a slot is free and nobody queued before it; otherwise queued as `enqueue` does, to be
+ * granted in turn by the gate's loop.
+ */
+export function grantAtOnce(state: OrderGateState, request: SlotRequest): { state: OrderGateState; granted: boolean } {
+  const run = { workflowId: request.workflowId, runId: request.runId };
+  const queued = enqueue(state, request);
+  if (queued.holders.some(same(run))) return { state: queued, granted: true };
+  const admitted = admit(queued);
+  if (admitted.granted.length === 1 && same(run)(admitted.granted[0]!)) return { state: admitted.state, granted: true };
+  return { state: queued, granted: false };
+}
+
 /** What a waiting Order, its CertificateRequest and its Certificate show. */
 export function waitingMessage(issuer: string, inUse: number, limit: number): string {
   return `Waiting for a free order slot of ${issuer}: ${inUse} of ${limit} in use`;

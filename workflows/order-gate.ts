@@ -1,15 +1,16 @@
 // Order gate: at most `limit` ACME orders of one Issuer (or ClusterIssuer) in flight, across every
-// worker on every host. Orders queue with a signal (activities/order-gate.ts starts the gate on
-// demand), are granted first come first served by a signal back (sent by a local activity), and
+// worker on every host. Orders ask with an update, answered with the grant when a slot is free, or
+// with a signal when the gate is not running (activities/order-gate.ts starts it on demand); those
+// that must wait are granted first come first served by a signal back (sent by a local activity), and
 // give the slot back with a signal. A slot is never lost: a grant to a run that has closed fails
 // and frees it, and while slots are held the gate checks every `leakCheckMs` whether a holder
 // closed without giving it back (terminated, timed out). The gate ends once idle and is started
 // again by the next order.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
-import { admit, dropClosed, enqueue, release, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
+import { admit, dropClosed, enqueue, grantAtOnce, release, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
-import { orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import { gate, lookup } from './activities.ts';
 import { continueAsNewPublished, objectPublisher } from './publish.ts';
 
@@ -55,6 +56,15 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     state = enqueue(state, request);
     if (state.queue.length > before) newlyQueued.push(state.queue.at(-1)!);
     changed = true;
+  });
+  // The answer carries the grant when a slot is free: no signal back, no workflow task for the Order.
+  setHandler(acquireOrderSlot, (request) => {
+    const before = state.queue.length;
+    const answer = grantAtOnce(state, request);
+    state = answer.state;
+    if (state.queue.length > before) newlyQueued.push(state.queue.at(-1)!);
+    changed = true;
+    return { granted: answer.granted };
   });
   setHandler(releaseOrderSlot, (run) => {
     state = release(state, run);

@@ -39,6 +39,12 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       for (let wait: number | undefined; ; ) {
         // Runs recorded before the gate said when to ask again got nothing back: the old constant.
         const asked = await gate.requestOrderSlot(issuer);
+        // Granted in the gate's answer: no timer, and no workflow task to wait for. Runs recorded
+        // before the gate could answer got no `granted` back and replay the wait for the signal.
+        if (asked?.granted) {
+          granted = true;
+          break;
+        }
         wait = wait === undefined ? (asked?.reaskAfterMs ?? FIRST_REASK_MS) : Math.min(wait * 2, MAX_REASK_MS);
         if (await condition(() => granted, wait)) break;
       }
