@@ -11,6 +11,7 @@ import { needsIssuance } from '../resources/issuance-policy.ts';
 import type { CertificatePrivateKey, CertificateSpec } from '../resources/types.ts';
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import { certificateSecretActivities } from './certificate-secret.ts';
+import { KeyPool } from './key-pool.ts';
 import { encodePrivateKey, generatePrivateKey } from './private-key.ts';
 import { EC256, certificateSpecFixture } from '../resources/spec-fixture.ts';
 
@@ -265,6 +266,32 @@ test('generateKeyAndCsr rotationPolicy Never without a Secret makes a key', asyn
   const r = ref();
   const csr = await acts.generateKeyAndCsr(r, spec({ ...EC256, rotationPolicy: 'Never' }), 1);
   assert.equal(await new x509.Pkcs10CertificateRequest(csr).verify(), true);
+});
+
+test('readyKeyAndCsr takes a key made ahead, never waits for one, and a retry reuses what it took', async () => {
+  const pooled = certificateSecretActivities(secrets, nextKeys, new KeyPool(1));
+  const r = ref();
+  assert.equal(await pooled.readyKeyAndCsr(r, spec(), 1), undefined, 'nothing made yet: no CSR, no wait');
+  assert.equal(await nextKeys.read(r.namespace, r.certificateName), undefined, 'and no key kept');
+  let csr: string | undefined;
+  for (let i = 0; i < 200 && !csr; i++) {
+    await new Promise((done) => setTimeout(done, 10));
+    csr = await pooled.readyKeyAndCsr(r, spec(), 1);
+  }
+  assert.ok(csr, 'the pool made one in the background');
+  const kept = await nextKeys.read(r.namespace, r.certificateName);
+  assert.ok(spkiOf(createPrivateKey(kept!.data['tls.key']!)).equals(csrSpki(csr)), 'the key of the CSR is kept for storeCertificate');
+  assert.ok(csrSpki((await pooled.readyKeyAndCsr(r, spec(), 1))!).equals(csrSpki(csr)), 'a retry of the same revision reuses it');
+  assert.ok(csrSpki(await pooled.generateKeyAndCsr(r, spec(), 1)).equals(csrSpki(csr)), 'so does the regular activity');
+
+  const never = ref();
+  const current = await generatePrivateKey(EC256);
+  await secrets.write(never.namespace, never.secretName, { 'tls.crt': Buffer.from(await selfSigned(current)), 'tls.key': encodePrivateKey(current, 'PKCS1') });
+  const unpooled = certificateSecretActivities(secrets, nextKeys);
+  assert.ok(
+    csrSpki((await unpooled.readyKeyAndCsr(never, spec({ ...EC256, rotationPolicy: 'Never' }), 2))!).equals(spkiOf(current)),
+    'rotationPolicy Never: the current key, no pool needed',
+  );
 });
 
 test('storeCertificate writes the pending key with the chain, annotations, and is idempotent under retry', async () => {

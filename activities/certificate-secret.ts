@@ -20,7 +20,8 @@ const NEXT_KEY = 'tls.key';
 const NEXT_REVISION = 'revision';
 
 export function certificateSecretActivities(secrets: SecretStore, nextKeys: SecretStore, keys = new KeyPool(0)) {
-  async function nextKey(ref: CertificateRef, spec: CertificateSpec, revision: number) {
+  /** The key for this revision: kept from an earlier attempt, the current one (rotationPolicy Never), or `make`'s. */
+  async function nextKey<K extends KeyObject | undefined>(ref: CertificateRef, spec: CertificateSpec, revision: number, make: () => K | Promise<K>): Promise<KeyObject | K> {
     const pending = await nextKeys.read(ref.namespace, ref.certificateName);
     // A retried activity for the same revision reuses the key it already made.
     if (pending?.data[NEXT_KEY] && pending.data[NEXT_REVISION]?.toString() === String(revision)) {
@@ -33,12 +34,13 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
       const d = parsed && describeKey(parsed);
       if (parsed && d?.algorithm === spec.privateKey.algorithm && (d.algorithm === 'Ed25519' || d.size === spec.privateKey.size)) key = parsed;
     }
-    key ??= await keys.take(spec.privateKey);
+    const chosen = key ?? (await make());
+    if (!chosen) return chosen;
     await nextKeys.write(ref.namespace, ref.certificateName, {
-      [NEXT_KEY]: encodePrivateKey(key, spec.privateKey.encoding),
+      [NEXT_KEY]: encodePrivateKey(chosen, spec.privateKey.encoding),
       [NEXT_REVISION]: Buffer.from(String(revision)),
     });
-    return key;
+    return chosen;
   }
 
   async function ownedWrite(ref: CertificateRef, data: Record<string, Buffer>, meta: SecretMeta): Promise<void> {
@@ -53,7 +55,16 @@ export function certificateSecretActivities(secrets: SecretStore, nextKeys: Secr
   return {
     /** Makes (or reuses) the next private key for this revision and returns its CSR in PEM. */
     async generateKeyAndCsr(ref: CertificateRef, spec: CertificateSpec, revision: number): Promise<string> {
-      return createCsr(spec, await heartbeatWhile(() => nextKey(ref, spec, revision)));
+      return createCsr(spec, await heartbeatWhile(() => nextKey(ref, spec, revision, () => keys.take(spec.privateKey))));
+    },
+
+    /**
+     * The same when no key has to be made or waited for (a key made ahead is ready, or the
+     * current one is kept), so the workflow can ask in a local activity; undefined otherwise.
+     */
+    async readyKeyAndCsr(ref: CertificateRef, spec: CertificateSpec, revision: number): Promise<string | undefined> {
+      const key = await nextKey(ref, spec, revision, () => keys.takeReady(spec.privateKey));
+      return key && createCsr(spec, key);
     },
 
     async storeCertificate(ref: CertificateRef, issued: IssuedChain): Promise<StoredCertificate> {

@@ -95,3 +95,20 @@ test('with real keys: a pooled key is a fresh key of the kind asked for', async 
   const pems = keys.map((k) => k.export({ type: 'pkcs8', format: 'pem' }));
   assert.equal(new Set(pems).size, 3);
 });
+
+test('takeReady hands out a ready key, or nothing at once, and keeps the pool topped up either way', async () => {
+  const m = manualMaker();
+  const pool = new KeyPool(2, m.make);
+  assert.equal(pool.takeReady(RSA), undefined, 'nothing made yet: no wait, no key');
+  assert.deepEqual(
+    m.pending.map((p) => p.priority),
+    ['later', 'later'],
+    'but the kind is pooled from now on',
+  );
+  await m.finishAll();
+  const key = pool.takeReady(RSA);
+  assert.equal(key && n(key), 1);
+  assert.equal(m.pending.length, 1, 'the key taken is replaced');
+  assert.equal(n(await pool.take(RSA)), 2, 'a waiting take gets the next one');
+  assert.equal(new KeyPool(0, m.make).takeReady(RSA), undefined, 'no pool: always made on demand');
+});

@@ -47,6 +47,18 @@ export class KeyPool {
     return key;
   }
 
+  /**
+   * A ready key, or undefined without waiting when none is (then `take` waits for one). Either
+   * way the kind counts as asked for, and the pool is topped up.
+   */
+  takeReady(kind: KeyKind): KeyObject | undefined {
+    if (this.size === 0) return undefined;
+    const pool = this.pool(kind);
+    const ready = pool.ready.shift();
+    this.topUp(kind, pool);
+    return ready;
+  }
+
   /** Ready keys per kind, e.g. { 'RSA-2048': 4 }. */
   readyCounts(): Record<string, number> {
     return Object.fromEntries([...this.pools].map(([k, p]) => [k, p.ready.length]));

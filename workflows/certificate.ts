@@ -239,7 +239,10 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       const { revision } = book.object!.status;
       // In the background: a slow visibility store must not hold up a renew or a change.
       if (outcome.kind === 'issued' && revision !== undefined && patched(PRUNE_REQUESTS)) {
-        void pruneRequests(ref.namespace, ref.certificateName, revision - (book.object!.spec.revisionHistoryLimit ?? 1) + 1);
+        const keepFromRevision = revision - (book.object!.spec.revisionHistoryLimit ?? 1) + 1;
+        // Revisions start at 1: until there are more than the limit, no request is old enough to
+        // go, and the look would be a visibility query per issuance for nothing.
+        if (keepFromRevision > 1 || !patched(PRUNE_ONLY_PAST_LIMIT)) void pruneRequests(ref.namespace, ref.certificateName, keepFromRevision);
       }
     }
   }
@@ -319,6 +322,8 @@ type RequestExtras = Pick<CertificateRequestInput, 'replaces' | 'issuer'>;
 
 const CONTINUE_AT_WAKE_UP = 'continue-as-new-at-wake-up';
 const PRUNE_REQUESTS = 'prune-request-history';
+const PRUNE_ONLY_PAST_LIMIT = 'prune-only-past-limit';
+const READY_KEY_LOCAL = 'ready-key-in-local-activity';
 const AWAIT_ISSUER_ANSWER = 'await-issuer-answer';
 // The issuer reads a report within a workflow task or two: tens of milliseconds.
 const ANSWER_FIRST_POLL_MS = 200;
@@ -346,7 +351,9 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
   const ref = { namespace, certificateName: name, secretName: spec.secretName };
   book.issuing(reason, requestName);
   publish(book);
-  const csrPem = await keyMaker().generateKeyAndCsr(ref, spec, revision);
+  // A key made ahead is taken in a local activity: no activity task, no workflow task to wait for.
+  const ready = patched(READY_KEY_LOCAL) ? await local.readyKeyAndCsr(ref, spec, revision) : undefined;
+  const csrPem = ready ?? (await keyMaker().generateKeyAndCsr(ref, spec, revision));
   const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
     workflowId: certificateRequestWorkflowId(namespace, requestName),

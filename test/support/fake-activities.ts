@@ -199,6 +199,8 @@ export class FakeActivities {
           dnsNames: [],
           ipAddresses: [],
         },
+      // No key made ahead here: every key goes through generateKeyAndCsr, which the tests count.
+      readyKeyAndCsr: async () => undefined,
       generateKeyAndCsr: async (ref, spec, revision) =>
         `-----BEGIN CERTIFICATE REQUEST-----\n${ref.namespace}/${ref.certificateName} revision ${revision} for ${spec.dnsNames.join(',')}\n-----END CERTIFICATE REQUEST-----\n`,
       storeCertificate: async (ref, issued) => {
