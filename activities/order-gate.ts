@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { eachBounded } from '../platform/bounded.ts';
+import { codeLevelMemo } from '../resources/code-level.ts';
 import { orderGateWorkflowId } from '../resources/ids.ts';
 import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
@@ -47,6 +48,7 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
         signalArgs: [request],
         priority: ORDER_GATE_PRIORITY,
         staticSummary: `Order slots of ${gatedIssuerLabel(issuer)}: at most ${maxConcurrentOrders} ACME orders at once`,
+        memo: codeLevelMemo(),
       });
       return { reaskAfterMs: firstReaskMs };
     },

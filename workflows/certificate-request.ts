@@ -1,6 +1,7 @@
 // CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
 // (ACME: an Order child) and return the PEM chain.
 import { ApplicationFailure, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { codeLevelMemo } from '../resources/code-level.ts';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { Annotation } from '../resources/annotations.ts';
 import { asciiToBase64 } from '../resources/base64.ts';
@@ -102,6 +103,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
       priority: ORDER_PRIORITY,
       staticSummary: `ACME order for ${[...spec.dnsNames, ...spec.ipAddresses].join(', ')} (request ${input.name})`,
       typedSearchAttributes: resourceSearchAttributes('Order', namespace, order, spec.issuerRef, orderLabels(input.name)),
+      memo: codeLevelMemo(),
     });
     cr.status.certificate = asciiToBase64(chainPem);
     mark(ConditionType.Ready, 'True', Reason.Issued, 'Certificate fetched from issuer successfully');

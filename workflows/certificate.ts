@@ -11,13 +11,14 @@ import {
   condition,
   executeChild,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { codeLevelMemo } from '../resources/code-level.ts';
+import { isPatched } from './patches.ts';
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME } from '../resources/search-attributes.ts';
@@ -136,7 +137,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     // Waiting with nothing to do, a change to the Secret is worth a look at once.
     const idleWake = () => interrupted() || secretTouched;
     // Spread, so Certificates applied together do not all wake together every period.
-    const resyncMs = () => (patched('resync-jitter') ? jitteredResyncMs(options.resyncMs, Math.random()) : options.resyncMs);
+    const resyncMs = () => (isPatched('resync-jitter') ? jitteredResyncMs(options.resyncMs, Math.random()) : options.resyncMs);
 
     secretTouched = false;
     const secret = await local.inspectCertificateSecret(ref);
@@ -148,7 +149,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       continue;
     }
     let issuer: ResolvedIssuer | undefined;
-    const resolveIssuer = async () => (issuer ??= await (patched('local-issuer-lookup') ? issuerLookup : lookup).resolveIssuer(ref.namespace, cert.spec.issuerRef));
+    const resolveIssuer = async () => (issuer ??= await (isPatched('local-issuer-lookup') ? issuerLookup : lookup).resolveIssuer(ref.namespace, cert.spec.issuerRef));
     if (book.renewalInfoDue(secret)) {
       const found = await resolveIssuer();
       if (ariEnabled(found)) await checkRenewalInfo(book, found, secret, options);
@@ -174,7 +175,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       publish(book);
       // A pending renew waits for the issuer too: waking on it would poll the issuer in a loop.
       const changed = () => deletion !== undefined || book.object!.metadata.generation !== generation;
-      await sleepUnless(patched('issuer-wait-ignores-renew') ? changed : interrupted, issuerPollMs);
+      await sleepUnless(isPatched('issuer-wait-ignores-renew') ? changed : interrupted, issuerPollMs);
       issuerPollMs = Math.min(issuerPollMs * 2, 60_000);
       continue;
     }
@@ -187,7 +188,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     if (accountReport) {
       const report = accountReport;
       const issuerNow = { accountUrl: resolved.context.accountUrl, readySince: resolved.readySince };
-      const answer = patched(AWAIT_ISSUER_ANSWER) ? issuerAnswer(report, issuerNow, Date.now()) : issuerNow.accountUrl === report.accountUrl ? 'accountFine' : 'reregistered';
+      const answer = isPatched(AWAIT_ISSUER_ANSWER) ? issuerAnswer(report, issuerNow, Date.now()) : issuerNow.accountUrl === report.accountUrl ? 'accountFine' : 'reregistered';
       if (answer === 'unread') {
         await sleepUnless(() => deletion !== undefined || book.object!.metadata.generation !== generation, answerPollMs);
         answerPollMs = Math.min(answerPollMs * 2, 5_000);
@@ -232,29 +233,29 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       }
     }
     if (outcome.kind !== 'cancelled' && !deletion) {
-      if (!patched(CONTINUE_AT_WAKE_UP)) await restart();
+      if (!isPatched(CONTINUE_AT_WAKE_UP)) await restart();
       // Ends this workflow task, so what was just published reaches readers now: the next look at
       // the Secret (and at the CA's renewal information) would otherwise hold it back.
       await sleep(1);
       const { revision } = book.object!.status;
       // In the background: a slow visibility store must not hold up a renew or a change.
-      if (outcome.kind === 'issued' && revision !== undefined && patched(PRUNE_REQUESTS)) {
+      if (outcome.kind === 'issued' && revision !== undefined && isPatched(PRUNE_REQUESTS)) {
         const keepFromRevision = revision - (book.object!.spec.revisionHistoryLimit ?? 1) + 1;
         // Revisions start at 1: until there are more than the limit, no request is old enough to
         // go, and the look would be a visibility query per issuance for nothing.
-        if (keepFromRevision > 1 || !patched(PRUNE_ONLY_PAST_LIMIT)) void pruneRequests(ref.namespace, ref.certificateName, keepFromRevision);
+        if (keepFromRevision > 1 || !isPatched(PRUNE_ONLY_PAST_LIMIT)) void pruneRequests(ref.namespace, ref.certificateName, keepFromRevision);
       }
     }
   }
 
   const cert = book.object;
   if (cert) await local.removeCertificateData({ namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName }, deletion.deleteSecret);
-  if (cert && patched(PRUNE_REQUESTS)) await pruneRequests(cert.metadata.namespace, cert.metadata.name);
+  if (cert && isPatched(PRUNE_REQUESTS)) await pruneRequests(cert.metadata.namespace, cert.metadata.name);
   await condition(allHandlersFinished);
 
   // Runs recorded before this change continued-as-new after each issuance; they replay that way.
   function historyFull(): boolean {
-    return workflowInfo().historyLength >= options.historyEventsPerRun && patched(CONTINUE_AT_WAKE_UP);
+    return workflowInfo().historyLength >= options.historyEventsPerRun && isPatched(CONTINUE_AT_WAKE_UP);
   }
 
   async function restart(): Promise<never> {
@@ -340,7 +341,7 @@ async function pruneRequests(namespace: string, certificateName: string, keepFro
 }
 
 // Runs recorded before made keys in local activities; they replay that way.
-const keyMaker = () => (patched('key-in-regular-activity') ? keys : local);
+const keyMaker = () => (isPatched('key-in-regular-activity') ? keys : local);
 
 async function issue(book: CertificateStatusBook, publish: (book: CertificateStatusBook) => void, reason: IssueReason, extras: RequestExtras): Promise<void> {
   const cert = book.object!;
@@ -352,7 +353,7 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
   book.issuing(reason, requestName);
   publish(book);
   // A key made ahead is taken in a local activity: no activity task, no workflow task to wait for.
-  const ready = patched(READY_KEY_LOCAL) ? await local.readyKeyAndCsr(ref, spec, revision) : undefined;
+  const ready = isPatched(READY_KEY_LOCAL) ? await local.readyKeyAndCsr(ref, spec, revision) : undefined;
   const csrPem = ready ?? (await keyMaker().generateKeyAndCsr(ref, spec, revision));
   const labels = { ...cert.metadata.labels, [Label.CertificateName]: name };
   const issued = await executeChild(certificateRequestWorkflow, {
@@ -362,6 +363,7 @@ async function issue(book: CertificateStatusBook, publish: (book: CertificateSta
     priority: REQUEST_PRIORITY,
     staticSummary: `CertificateRequest ${namespace}/${requestName}: revision ${revision} of Certificate ${name} (${reason.reason})`,
     typedSearchAttributes: resourceSearchAttributes('CertificateRequest', namespace, requestName, spec.issuerRef, labels),
+    memo: codeLevelMemo(),
   });
   book.requestFinished();
   const stored = await storeIssuedCertificate(book, ref, { ...issued, issuerRef: spec.issuerRef, spec }, publish);
@@ -376,7 +378,7 @@ function publishStatus(book: CertificateStatusBook, publishObject: Publisher<Cer
     { key: READY, value: ready },
     { key: ISSUER, value: `${cert.spec.issuerRef.kind}/${cert.spec.issuerRef.name}` },
     ...(cert.status.notAfter ? [{ key: NOT_AFTER, value: new Date(cert.status.notAfter) }] : []),
-    ...(patched('secret-name-search-attribute') ? [{ key: SECRET_NAME, value: cert.spec.secretName }] : []),
+    ...(isPatched('secret-name-search-attribute') ? [{ key: SECRET_NAME, value: cert.spec.secretName }] : []),
   ]);
   setCurrentDetails(book.details());
 }

@@ -1,6 +1,7 @@
 // Challenge: one ACME authorization. Pick the solver, present, self-check, accept, wait for the
 // CA's verdict, and always clean up, even when cancelled.
-import { ApplicationFailure, CancellationScope, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState as Authz } from '../resources/acme-order-state.ts';
 import { getChallenge } from '../resources/messages.ts';
@@ -97,7 +98,7 @@ export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
 }
 
 async function selfCheckUntilReached(dnsName: string, token: string, keyAuthorization: string): Promise<void> {
-  if (patched('quick-local-self-check')) {
+  if (isPatched('quick-local-self-check')) {
     try {
       return await quickSelfCheck.selfCheckHttp01(dnsName, token, keyAuthorization);
     } catch (err) {

@@ -3,7 +3,8 @@
 // it verifies the account periodically and whenever a Certificate reports that the CA rejected
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
-import { ApplicationFailure, condition, patched, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
 import { LABELS, READY } from '../resources/search-attributes.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
@@ -77,7 +78,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
     applyIssuer,
     (manifest) => {
       const applied = applyManifest(object, manifest, new Date());
-      if (object && !conditionIs(object.status.conditions, ConditionType.Ready, 'True') && patched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
+      if (object && !conditionIs(object.status.conditions, ConditionType.Ready, 'True') && isPatched(ACCOUNT_RECOVERY_PATCH)) retryNow = true;
       object = { ...applied.object, status: object?.status ?? { conditions: [] } };
       if (applied.result !== 'unchanged' && publishesObjects()) upsertSearchAttributes([{ key: LABELS, value: labelTerms(object.metadata.labels) }]);
       publish(object);
@@ -117,7 +118,7 @@ export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<v
   let failures = 0;
   for (;;) {
     if (!due()) {
-      const checks = patched(ACCOUNT_RECOVERY_PATCH);
+      const checks = isPatched(ACCOUNT_RECOVERY_PATCH);
       // An account registered before checks existed gets its first one a period from now.
       if (checks && nextAccountCheck === undefined && object?.status.acme?.uri) scheduleCheck();
       const wait = checks ? msUntilAccountCheck(nextAccountCheck, Date.now()) : undefined;

@@ -6,7 +6,8 @@
 // and frees it, and while slots are held the gate checks every `leakCheckMs` whether a holder
 // closed without giving it back (terminated, timed out). The gate ends once idle and is started
 // again by the next order.
-import { allHandlersFinished, condition, getExternalWorkflowHandle, patched, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
 import { admit, dropClosed, enqueue, grantAtOnce, release, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
@@ -47,7 +48,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
   // after 10 minutes, although the Orders had their grants), and a gate that waits for them
   // before continuing-as-new waited for good. The client's signal answers at once, and a run
   // that closed is told apart by its error. Runs recorded before keep the commands.
-  const byActivity = patched(NOTIFY_BY_ACTIVITY);
+  const byActivity = isPatched(NOTIFY_BY_ACTIVITY);
 
   setHandler(requestOrderSlot, (request) => {
     // A holder asking again never saw its grant: send it again.
@@ -112,7 +113,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     // the history grew to tens of thousands of events, which every replay of the gate then read.
     // What arrives meanwhile is in `state`, or lands in a new workflow task that makes the server
     // refuse this completion and run this again: nothing is lost.
-    if (suggested && patched(CAN_IN_TRAFFIC)) {
+    if (suggested && isPatched(CAN_IN_TRAFFIC)) {
       await condition(() => sending === 0 && allHandlersFinished());
       return continueAsNewPublished<typeof orderGateWorkflow>({ ...input, leakCheckMs, idleMs, state, notify: { queued: newlyQueued, regrant } });
     }
@@ -136,7 +137,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
       const closed = await lookup.findClosedRuns(state.holders);
       // Requests and releases handled while the check ran are kept. Runs recorded before the
       // patch dropped them (a queued Order then waited for its re-ask, a freed slot for the next check).
-      state = dropClosed(patched(CHECK_KEEPS_SIGNALS) ? state : before, closed);
+      state = dropClosed(isPatched(CHECK_KEEPS_SIGNALS) ? state : before, closed);
       continue;
     }
     await condition(() => changed, nextCheck - Date.now());

@@ -1,6 +1,8 @@
 // Order: one ACME order. Create it, run one Challenge child per pending authorization, then
 // finalize with the CSR and download the chain. Once created an order never changes.
-import { ApplicationFailure, executeChild, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
+import { codeLevelMemo } from '../resources/code-level.ts';
+import { isPatched } from './patches.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../resources/acme-order-state.ts';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
@@ -69,7 +71,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
   };
 
   // Runs started before the gate existed replay without it.
-  const slot = patched('order-slot-gate')
+  const slot = isPatched('order-slot-gate')
     ? orderSlot(input, (reason) => {
         object.status.reason = reason;
         publish(object);
@@ -145,5 +147,6 @@ async function solve(input: OrderInput, authz: AcmeAuthorizationState): Promise<
     priority: CHALLENGE_PRIORITY,
     staticSummary: `HTTP-01 challenge for ${authz.identifier.value} (order ${input.name})`,
     typedSearchAttributes: resourceSearchAttributes('Challenge', input.namespace, name, input.issuerRef, challengeLabels(input.name)),
+    memo: codeLevelMemo(),
   });
 }

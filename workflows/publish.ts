@@ -1,6 +1,8 @@
 // Publishes a resource's object in the workflow memo whenever it changed since the last time:
 // one memo write per change, not per workflow task, keeps histories short.
-import { continueAsNew, makeContinueAsNewFunc, patched, upsertMemo, workflowInfo, type Workflow } from '@temporalio/workflow';
+import { makeContinueAsNewFunc, upsertMemo, workflowInfo, type Workflow } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
+import { codeLevelMemo } from '../resources/code-level.ts';
 import { OBJECT_MEMO } from '../resources/memo.ts';
 
 export type Publisher<T> = (object: T | undefined) => void;
@@ -9,7 +11,7 @@ export type Publisher<T> = (object: T | undefined) => void;
  * Runs started before objects were published in memos replay without these commands; they keep
  * being read with queries (api/resources/published.ts falls back to one).
  */
-export const publishesObjects = () => patched('publish-object-memo');
+export const publishesObjects = () => isPatched('publish-object-memo');
 
 export function objectPublisher<T>(): Publisher<T> {
   // A run continued-as-new starts with the memo its predecessor carried over.
@@ -28,6 +30,6 @@ export function objectPublisher<T>(): Publisher<T> {
  * delayed by the server (NOTES.md), and reads must not see an empty memo meanwhile.
  */
 export function continueAsNewPublished<F extends Workflow>(...args: Parameters<F>): Promise<never> {
-  const memo = workflowInfo().memo;
-  return memo ? makeContinueAsNewFunc<F>({ memo })(...args) : continueAsNew<F>(...args);
+  // The new run runs this code from its start: it takes this code's level (workflows/patches.ts).
+  return makeContinueAsNewFunc<F>({ memo: { ...workflowInfo().memo, ...codeLevelMemo() } })(...args);
 }

@@ -4,7 +4,8 @@
 // signals before other jobs, so a renew delivered together with the request's result (as when the
 // task that continues-as-new is retried because the signal arrived meanwhile) looked "in flight"
 // to a handler that decided at once, and was lost. Such a renew came after the request.
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
 
 const JUDGED_AFTER_ACTIVATION = 'renew-judged-after-activation';
 
@@ -24,7 +25,7 @@ export function renewHandler(requestInFlight: () => boolean, force: (on: boolean
   };
   return () => {
     // Runs started before this rule replay with the old one.
-    if (!patched(JUDGED_AFTER_ACTIVATION)) return force(!requestInFlight());
+    if (!isPatched(JUDGED_AFTER_ACTIVATION)) return force(!requestInFlight());
     pending = true;
     if (!judging) void judge();
   };

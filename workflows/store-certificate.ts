@@ -4,7 +4,8 @@
 // Issuing condition says so meanwhile. The pending private key stays in the next-keys store until
 // then, so a retry on another worker after a crash still has it. Also here: the status of a
 // Certificate whose Secret belongs to someone else, which waits instead of ordering.
-import { ActivityFailure, ApplicationFailure, isCancellation, patched, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
+import { isPatched } from './patches.ts';
 import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
 import { Reason } from '../resources/condition-reasons.ts';
 import { ConditionType } from '../resources/condition-types.ts';
@@ -31,7 +32,7 @@ export async function storeIssuedCertificate(
     } catch (err) {
       if (isCancellation(err) || FATAL.has(failureType(err) ?? '')) throw err;
       // Runs started before this retry loop failed the issuance here; they keep replaying that way.
-      if (!patched('store-until-stored')) throw err;
+      if (!isPatched('store-until-stored')) throw err;
       const message = `storing the issued certificate failed: ${rootMessage(err)}; retrying in ${waitMs / 1000}s`;
       setStatus(book, ConditionType.Issuing, 'True', Reason.StoreFailed, message);
       publish(book);

@@ -7,6 +7,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { createdObject, type CreateOnStart } from '../../resources/created-object.ts';
 import { resourceSearchAttributes } from '../../resources/search-attributes.ts';
 import { certificateWorkflowId, issuerWorkflowId } from '../../resources/ids.ts';
+import { codeLevelMemo } from '../../resources/code-level.ts';
 import { OBJECT_MEMO } from '../../resources/memo.ts';
 import { applyCertificate, applyIssuer, WORKFLOW_TYPES, type ApplyResult } from '../../resources/messages.ts';
 import { APPLIED, isIssuerOwner } from '../../resources/secret-owner.ts';
@@ -62,7 +63,7 @@ async function create<M extends IssuerManifest | CertificateManifest>(t: EntityT
       taskQueue: t.taskQueue,
       args: [{ options: t.options, create: input }],
       workflowIdConflictPolicy: 'FAIL',
-      memo: { [OBJECT_MEMO]: createdObject(m, now) },
+      memo: { [OBJECT_MEMO]: createdObject(m, now), ...codeLevelMemo() },
     });
     return 'created';
   } catch (err) {
@@ -81,7 +82,13 @@ function update<M extends IssuerManifest | CertificateManifest>(
 ): Promise<ApplyResult> {
   return t.client.workflow.executeUpdateWithStart(message, {
     args: [m],
-    startWorkflowOperation: new WithStartWorkflowOperation(type, { ...start, taskQueue: t.taskQueue, args: [{ options: t.options }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    startWorkflowOperation: new WithStartWorkflowOperation(type, {
+      ...start,
+      taskQueue: t.taskQueue,
+      args: [{ options: t.options }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      memo: codeLevelMemo(),
+    }),
   });
 }
 

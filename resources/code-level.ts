@@ -1,0 +1,11 @@
+// The code level a workflow run was started at, carried in its memo from the start (set by
+// whoever starts it: the API, a parent, an activity, continue-as-new). workflows/patches.ts
+// takes every patch up to that level without asking patched(), which would record a marker
+// and a search attribute upsert in every new run.
+export const CODE_LEVEL_MEMO = 'codeLevel';
+
+/** Raised by one with every new patch (workflows/patches.ts says how). */
+export const CODE_LEVEL = 1;
+
+/** The memo every workflow start and continue-as-new carries. */
+export const codeLevelMemo = (): Record<string, unknown> => ({ [CODE_LEVEL_MEMO]: CODE_LEVEL });

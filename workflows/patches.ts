@@ -1,0 +1,44 @@
+// Patches without their cost in new runs. Temporal's core records a marker and an upsert of the
+// TemporalChangeVersion search attribute for every patched() a run calls: in a new Certificate's
+// first issuance 16 of each, about a quarter of its events and a third of its visibility writes
+// (the CertificateRequest, Order and Challenge wrote search attributes for nothing else). A run
+// started by this code carries CODE_LEVEL in its memo (resources/code-level.ts) and takes every
+// patch of that level or below as applied, with no marker; a run started before asks patched(),
+// as it always did, so its history replays unchanged.
+//
+// A new patch: add its ID here with CODE_LEVEL + 1, raise CODE_LEVEL, and call isPatched(ID).
+// Runs started at the lower level then ask patched() for it, and new runs take it for free.
+import { patched, workflowInfo } from '@temporalio/workflow';
+import { CODE_LEVEL_MEMO } from '../resources/code-level.ts';
+
+const LEVELS = {
+  'publish-object-memo': 1,
+  'search-attributes-on-change': 1,
+  'secret-name-search-attribute': 1,
+  'resync-jitter': 1,
+  'local-issuer-lookup': 1,
+  'issuer-wait-ignores-renew': 1,
+  'key-in-regular-activity': 1,
+  'continue-as-new-at-wake-up': 1,
+  'prune-request-history': 1,
+  'prune-only-past-limit': 1,
+  'ready-key-in-local-activity': 1,
+  'await-issuer-answer': 1,
+  'store-until-stored': 1,
+  'renew-judged-after-activation': 1,
+  'issuer-account-recovery': 1,
+  'order-slot-gate': 1,
+  'quick-local-self-check': 1,
+  'gate-check-keeps-signals': 1,
+  'gate-continue-as-new-in-traffic': 1,
+  'gate-notify-by-activity': 1,
+} as const;
+
+export type PatchId = keyof typeof LEVELS;
+
+/** patched(id), answered from the run's start level when it has one. */
+export function isPatched(id: PatchId): boolean {
+  const level = workflowInfo().memo?.[CODE_LEVEL_MEMO];
+  if (typeof level === 'number' && LEVELS[id] <= level) return true;
+  return patched(id);
+}
