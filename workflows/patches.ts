@@ -1,10 +1,11 @@
 // Patches without their cost in new runs. Temporal's core records a marker and an upsert of the
 // TemporalChangeVersion search attribute for every patched() a run calls: in a new Certificate's
-// first issuance 16 of each, about a quarter of its events and a third of its visibility writes
-// (the CertificateRequest, Order and Challenge wrote search attributes for nothing else). A run
-// started by this code carries CODE_LEVEL in its memo (resources/code-level.ts) and takes every
-// patch of that level or below as applied, with no marker; a run started before asks patched(),
-// as it always did, so its history replays unchanged.
+// first issuance 17 of each (12 in the Certificate, 5 in its request, Order and Challenge), about
+// a quarter of its events and a third of its visibility writes (the CertificateRequest, Order and
+// Challenge wrote search attributes for nothing else). A run started by this code carries
+// CODE_LEVEL in its memo (resources/code-level.ts) and takes every patch of that level or below
+// as applied, with no marker; a run started before asks patched(), as it always did, so its
+// history replays unchanged.
 //
 // A new patch: add its ID here with CODE_LEVEL + 1, raise CODE_LEVEL, and call isPatched(ID).
 // Runs started at the lower level then ask patched() for it, and new runs take it for free.
