@@ -1,7 +1,9 @@
 // Determinism guard: histories recorded by earlier test runs (npm run record-histories writes the
 // top folder; older recordings are kept in dated subfolders, so runs started by earlier versions
 // keep replaying) are replayed against the current workflow bundle. A change that would break running workflows
-// (reordered commands, a removed timer) fails here; make it with patched() instead.
+// (reordered commands, a removed timer) fails here; make it with isPatched() instead.
+// rolling-upgrade/ holds runs started with a code level in their memo whose patches were
+// recorded as markers, as a worker of the version before records them during a rolling upgrade.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';

@@ -39,7 +39,11 @@ export type PatchId = keyof typeof LEVELS;
 
 /** patched(id), answered from the run's start level when it has one. */
 export function isPatched(id: PatchId): boolean {
-  const level = workflowInfo().memo?.[CODE_LEVEL_MEMO];
-  if (typeof level === 'number' && LEVELS[id] <= level) return true;
-  return patched(id);
+  const info = workflowInfo();
+  const level = info.memo?.[CODE_LEVEL_MEMO];
+  if (typeof level !== 'number' || LEVELS[id] > level) return patched(id);
+  // A worker of the version before (a rolling upgrade) may have run part of this run and recorded
+  // the marker; replaying it, patched() matches that marker, and records nothing when there is none.
+  if (info.unsafe.isReplaying) patched(id);
+  return true;
 }
