@@ -144,3 +144,12 @@ test('workflow and contract modules keep no mutable state at module level', () =
     .flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:export\s+)?(?:let|var)\s+(\w+)/gm)].map((m) => `${file}: ${m[1]}`));
   assert.deepEqual(mutable, []);
 });
+
+// patched() in a new run records a marker and a search attribute upsert; isPatched() does not for
+// runs started at the code level that covers the patch (workflows/patches.ts).
+test('workflows ask isPatched(), never patched() directly', () => {
+  const direct = sourceFiles('workflows')
+    .filter((file) => file !== 'workflows/patches.ts')
+    .filter((file) => /\b(patched|deprecatePatch)\s*\(/.test(readFileSync(join(ROOT, file), 'utf8')));
+  assert.deepEqual(direct, []);
+});
