@@ -62,6 +62,11 @@ export interface SecretStore {
    * changed. Returns the unsubscribe function. (A database store: LISTEN/NOTIFY.)
    */
   watch(onChange: SecretChangeHandler, opts?: StoreWatchOptions): () => void;
+  /**
+   * watch(), plus a promise that resolves once changes from then on are seen (a database store's
+   * LISTEN is in place); stores whose watch is in place at once need not have it.
+   */
+  watchReady?(onChange: SecretChangeHandler, opts?: StoreWatchOptions): { ready: Promise<void>; unsubscribe: () => void };
 }
 
 export class SecretOwnedError extends Error {

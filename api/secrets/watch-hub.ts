@@ -9,26 +9,34 @@ type Listener = (namespace: string, name: string) => void;
 export class SecretWatchHub {
   private readonly listeners = new Set<Listener>();
   private unwatch?: () => void;
+  private ready: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: SecretStore,
     private readonly log: Logger,
   ) {}
 
-  subscribe(listener: Listener): () => void {
+  /** `ready` resolves once the store reports changes (PostgreSQL: LISTEN is in place). */
+  subscribe(listener: Listener): { ready: Promise<void>; unsubscribe: () => void } {
     this.listeners.add(listener);
-    this.unwatch ??= this.store.watch(
-      (ns, name) => {
+    if (!this.unwatch) {
+      const notify = (ns: string, name: string) => {
         for (const l of this.listeners) l(ns, name);
+      };
+      const opts = { includeOwnWrites: true, onError: (err: Error) => this.log.warn({ err: err.message }, 'secret store watch problem') };
+      const watching = this.store.watchReady?.(notify, opts) ?? { ready: Promise.resolve(), unsubscribe: this.store.watch(notify, opts) };
+      this.unwatch = watching.unsubscribe;
+      this.ready = watching.ready;
+    }
+    return {
+      ready: this.ready,
+      unsubscribe: () => {
+        this.listeners.delete(listener);
+        if (this.listeners.size === 0) {
+          this.unwatch?.();
+          this.unwatch = undefined;
+        }
       },
-      { includeOwnWrites: true, onError: (err) => this.log.warn({ err: err.message }, 'secret store watch problem') },
-    );
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) {
-        this.unwatch?.();
-        this.unwatch = undefined;
-      }
     };
   }
 }

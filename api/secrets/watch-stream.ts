@@ -73,7 +73,7 @@ export function watchStream(o: WatchOptions): ReadableStream<Uint8Array> {
         });
       };
       // Subscribed before listing, so a change made while the list is read is not lost.
-      const unsubscribe = o.hub.subscribe((namespace, name) => {
+      const { ready, unsubscribe } = o.hub.subscribe((namespace, name) => {
         if (o.namespace === undefined || namespace === o.namespace) queue(() => emit({ namespace, name }));
       });
       const keepalive = setInterval(() => send(bookmark()), o.keepaliveMs ?? KEEPALIVE_MS);
@@ -86,6 +86,9 @@ export function watchStream(o: WatchOptions): ReadableStream<Uint8Array> {
       };
       if (o.stopping?.aborted) return close();
       queue(async () => {
+        // And listed once the subscription is in place (LISTEN can take a while under load; a
+        // write between the initial-events-end bookmark and LISTEN was lost, CI).
+        await ready;
         for (const ref of await o.store.list(o.namespace)) await emit(ref);
         send(bookmark({ [INITIAL_EVENTS_END]: 'true' }));
       });
