@@ -74,3 +74,19 @@ test('a batch larger than the send concurrency reaches every run', async () => {
   assert.deepEqual(gone, []);
   for (const r of runs) assert.deepEqual(await signalsOf(r), [{ name: 'orderSlotGranted', args: [] }], r.workflowId);
 });
+
+test("an Order's wait reaches its open request; a closed one is no error, and its successor hears nothing", async () => {
+  const request = await openRun('certificaterequest-waiting');
+  await gate().tellOrderSlotWaiting(holder(request), 'Waiting for a free order slot of Issuer ns/ca: 1 of 1 in use');
+  await gate().tellOrderSlotWaiting(holder(request));
+  assert.deepEqual(await signalsOf(request), [
+    { name: 'orderSlotWaiting', args: [{ message: 'Waiting for a free order slot of Issuer ns/ca: 1 of 1 in use' }] },
+    // No message: no longer waiting (undefined fields are dropped on the way).
+    { name: 'orderSlotWaiting', args: [{}] },
+  ]);
+  const old = await openRun('certificaterequest-gone');
+  await old.terminate('cancelled while its Order waited');
+  const next = await openRun('certificaterequest-gone');
+  await gate().tellOrderSlotWaiting(holder(old), 'Waiting');
+  assert.deepEqual(await signalsOf(next), []);
+});

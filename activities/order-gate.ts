@@ -7,10 +7,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { eachBounded } from '../platform/bounded.ts';
 import { codeLevelMemo } from '../resources/code-level.ts';
 import { orderGateWorkflowId } from '../resources/ids.ts';
-import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
+import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, orderSlotWaiting, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
 import type { OrderGateOptions } from '../resources/order-gate-options.ts';
 import { ORDER_GATE_PRIORITY } from '../resources/task-priority.ts';
-import { gatedIssuerLabel, type GatedIssuer, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
+import { gatedIssuerLabel, type GatedIssuer, type OrderNotice, type SlotAnswer, type SlotHolder, type SlotRequest } from '../resources/order-gate.ts';
 
 /** The Order run that called: the gate grants and frees slots per run. */
 function callingRun(): SlotHolder {
@@ -24,17 +24,19 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
     /**
      * Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once).
      * `granted` when the gate granted a slot in its answer; otherwise the grant comes as a signal,
-     * and the Order asks again after `reaskAfterMs` if none came by then.
+     * and the Order asks again after `reaskAfterMs` if none came by then. With `queuedInAnswer`, a
+     * running gate says in its answer how busy the issuer is (`queued`); a gate started by the
+     * signal says it with `orderSlotQueued`, as it does to Orders that did not ask.
      */
-    async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number; granted?: boolean }> {
+    async requestOrderSlot(issuer: GatedIssuer, ask: { queuedInAnswer?: boolean } = {}): Promise<{ reaskAfterMs: number } & Partial<SlotAnswer>> {
       const { maxConcurrentOrders, leakCheckMs, firstReaskMs, taskQueue = Context.current().info.taskQueue } = options();
       const workflowId = orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name);
-      const request = { ...callingRun(), limit: maxConcurrentOrders };
+      const request: SlotRequest = { ...callingRun(), limit: maxConcurrentOrders, ...(ask.queuedInAnswer ? { queuedInAnswer: true } : {}) };
       try {
-        const { granted } = await client()
+        const answer = await client()
           .workflow.getHandle(workflowId)
           .executeUpdate(acquireOrderSlot, { args: [request] });
-        return { reaskAfterMs: firstReaskMs, granted };
+        return { reaskAfterMs: firstReaskMs, ...answer };
       } catch (err) {
         // No gate running (it ends when idle), or one that closed while the update was on its way,
         // or a worker too old to know the update: ask with a signal, which starts a gate if needed.
@@ -86,6 +88,20 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
         }
       });
       return gone;
+    },
+
+    /**
+     * An Order's wait for a slot (`message`), or its end, told to its CertificateRequest, and by the
+     * request to its Certificate. With the client rather than a signal command, whose outcome the
+     * server would hand the sender in a workflow task of its own. A run that has closed has
+     * nothing left to show.
+     */
+    async tellOrderSlotWaiting(run: { workflowId: string; runId?: string }, message?: string): Promise<void> {
+      try {
+        await client().workflow.getHandle(run.workflowId, run.runId).signal(orderSlotWaiting, { message });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     },
 
     /** The runs among `runs` that are no longer running: their slots are free whatever they said. */

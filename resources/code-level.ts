@@ -5,7 +5,7 @@
 export const CODE_LEVEL_MEMO = 'codeLevel';
 
 /** Raised by one with every new patch (workflows/patches.ts says how). */
-export const CODE_LEVEL = 1;
+export const CODE_LEVEL = 2;
 
 /** The memo every workflow start and continue-as-new carries. */
 export const codeLevelMemo = (): Record<string, unknown> => ({ [CODE_LEVEL_MEMO]: CODE_LEVEL });

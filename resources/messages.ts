@@ -3,7 +3,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CertificateObject, CertificateRequestObject, ChallengeObject, IssuerObject, OrderObject } from './objects.ts';
 import type { CertificateManifest, IssuerManifest } from './types.ts';
-import type { SlotHolder, SlotRequest } from './order-gate.ts';
+import type { SlotAnswer, SlotHolder, SlotRequest } from './order-gate.ts';
 
 export type ApplyResult = 'created' | 'configured' | 'unchanged';
 
@@ -45,9 +45,10 @@ export const requestOrderSlot = defineSignal<[SlotRequest]>('requestOrderSlot');
 /**
  * Order -> its Issuer's running gate (sent by an activity): a slot, answered at once. Granted in the
  * answer when one is free, so the Order goes on in the same workflow task; otherwise queued, and
- * granted later by `orderSlotGranted` as a signalled request is.
+ * granted later by `orderSlotGranted` as a signalled request is (told how busy the issuer is in the
+ * answer when it asked, else by `orderSlotQueued`).
  */
-export const acquireOrderSlot = defineUpdate<{ granted: boolean }, [SlotRequest]>('acquireOrderSlot');
+export const acquireOrderSlot = defineUpdate<SlotAnswer, [SlotRequest]>('acquireOrderSlot');
 /** Order -> gate: the slot is free again (or: no longer waiting). */
 export const releaseOrderSlot = defineSignal<[SlotHolder]>('releaseOrderSlot');
 /** Gate -> Order: go ahead. */
@@ -56,6 +57,7 @@ export const orderSlotGranted = defineSignal('orderSlotGranted');
 export const orderSlotQueued = defineSignal<[{ inUse: number; limit: number }]>('orderSlotQueued');
 /**
  * Order -> CertificateRequest -> Certificate: the order waits for a slot (`message`), or no longer
- * does (no message), so each shows it in its status.
+ * does (no message), so each shows it in its status. Sent by a local activity (runs recorded
+ * before: a signal command, whose outcome cost the sender a workflow task of its own).
  */
 export const orderSlotWaiting = defineSignal<[{ message?: string }]>('orderSlotWaiting');

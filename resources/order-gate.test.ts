@@ -1,6 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admit, dropClosed, enqueue, gatedIssuerLabel, grantAtOnce, release, waitingMessage, type OrderGateState, type SlotHolder } from './order-gate.ts';
+import {
+  admit,
+  dropClosed,
+  enqueue,
+  gatedIssuerLabel,
+  grantAtOnce,
+  release,
+  slotAnswer,
+  waitingMessage,
+  type OrderGateState,
+  type SlotAnswer,
+  type SlotHolder,
+} from './order-gate.ts';
 
 const run = (n: number, runId = `r${n}`): SlotHolder => ({ workflowId: `order/ns/o${n}`, runId });
 const state = (limit: number, holders: number[], queue: number[]): OrderGateState => ({ limit, holders: holders.map((n) => run(n)), queue: queue.map((n) => run(n)) });
@@ -54,6 +66,17 @@ test('grantAtOnce grants in the answer only a holder or a run with a free slot a
     assert.equal(out.granted, granted, name);
     assert.deepEqual(ids(out.state), after, name);
   }
+});
+
+test('slotAnswer tells a queued run its place only when it asked to hear it in the answer', () => {
+  const cases: Array<[string, OrderGateState, boolean | undefined, boolean, SlotAnswer]> = [
+    ['granted: just the grant', state(2, [1, 2], []), true, true, { granted: true }],
+    ['queued, asked: how busy the issuer is', state(2, [1, 2], [3]), true, false, { granted: false, queued: { inUse: 2, limit: 2 } }],
+    // Orders of the version before hear it from the gate's orderSlotQueued signal instead.
+    ['queued, not asked: no place in the answer', state(2, [1, 2], [3]), undefined, false, { granted: false }],
+    ['queued behind a lowered limit: the holders still counted', state(1, [1, 2], [3]), true, false, { granted: false, queued: { inUse: 2, limit: 1 } }],
+  ];
+  for (const [name, s, queuedInAnswer, granted, answer] of cases) assert.deepEqual(slotAnswer(s, { ...run(3), limit: s.limit, queuedInAnswer }, granted), answer, name);
 });
 
 test('release frees a holder or a queue place of exactly that run; unknown runs change nothing', () => {

@@ -33,6 +33,17 @@ export type OrderNotice = { run: SlotHolder; kind: 'granted' } | { run: SlotHold
 export interface SlotRequest extends SlotHolder {
   /** The limit as the requesting worker is configured (ISSUER_MAX_CONCURRENT_ORDERS); the latest wins. */
   limit: number;
+  /**
+   * Set by Orders that read a queued answer to the update themselves: the gate then sends them no
+   * `orderSlotQueued` signal, and the Order no workflow task to handle it.
+   */
+  queuedInAnswer?: boolean;
+}
+
+/** The gate's answer to an update: the grant, or (to a request that asked for it) its place behind `inUse` of `limit`. */
+export interface SlotAnswer {
+  granted: boolean;
+  queued?: { inUse: number; limit: number };
 }
 
 const same = (a: SlotHolder) => (b: SlotHolder) => a.workflowId === b.workflowId && a.runId === b.runId;
@@ -75,6 +86,11 @@ export function grantAtOnce(state: OrderGateState, request: SlotRequest): { stat
   const admitted = admit(queued);
   if (admitted.granted.length === 1 && same(run)(admitted.granted[0]!)) return { state: admitted.state, granted: true };
   return { state: queued, granted: false };
+}
+
+/** The update's answer: a request that asked to hear it there is told its place when it must wait. */
+export function slotAnswer(state: OrderGateState, request: SlotRequest, granted: boolean): SlotAnswer {
+  return granted || !request.queuedInAnswer ? { granted } : { granted, queued: { inUse: state.holders.length, limit: state.limit } };
 }
 
 /** What a waiting Order, its CertificateRequest and its Certificate show. */

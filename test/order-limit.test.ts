@@ -99,6 +99,8 @@ describe('a limit on concurrent orders per Issuer', () => {
     const releasedAt = new Map<string, number>();
     // A slot granted in the answer to an update is taken when the gate completes the update.
     const grantedAt = new Map<string, number>();
+    // Orders told in the update's answer that they must wait (no orderSlotQueued signal then).
+    const queuedInAnswer = new Set<string>();
     for await (const wf of env.client.workflow.list({ query: `WorkflowId = '${gateId}'` })) {
       gateRuns.push(wf.status.name);
       // Visibility leaves a running run's length at 0.
@@ -110,7 +112,9 @@ describe('a limit on concurrent orders per Issuer', () => {
         if (accepted) asked.set(String(e.eventId), (JSON.parse(payloadText(accepted.acceptedRequest!.input!.args!.payloads![0]!)) as { workflowId: string }).workflowId);
         const completed = e.workflowExecutionUpdateCompletedEventAttributes;
         const answer = completed?.outcome?.success?.payloads?.[0];
-        if (completed && answer && (JSON.parse(payloadText(answer)) as { granted: boolean }).granted) grantedAt.set(asked.get(String(completed.acceptedEventId))!, time(e));
+        const answered = completed && answer ? (JSON.parse(payloadText(answer)) as { granted: boolean; queued?: unknown }) : undefined;
+        if (answered?.granted) grantedAt.set(asked.get(String(completed!.acceptedEventId))!, time(e));
+        if (answered?.queued) queuedInAnswer.add(asked.get(String(completed!.acceptedEventId))!);
         const a = e.workflowExecutionSignaledEventAttributes;
         if (a?.signalName !== 'releaseOrderSlot') continue;
         const run = JSON.parse(payloadText(a.input!.payloads![0]!)) as { workflowId: string };
@@ -122,7 +126,7 @@ describe('a limit on concurrent orders per Issuer', () => {
       const { events } = await env.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
       const signals = (events ?? []).filter((e) => e.eventType === E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
       const granted = signals.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'orderSlotGranted');
-      const waited = signals.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'orderSlotQueued');
+      const waited = queuedInAnswer.has(wf.workflowId) || signals.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'orderSlotQueued');
       const from = granted ? time(granted) : grantedAt.get(wf.workflowId);
       const to = releasedAt.get(wf.workflowId);
       assert.ok(from && to, `${wf.workflowId} was granted a slot and gave it back`);
@@ -141,6 +145,7 @@ describe('a limit on concurrent orders per Issuer', () => {
     assert.ok(most <= 2, `at most 2 orders in flight at once, saw ${most}`);
     assert.equal(most, 2, 'the limit was used, not just respected');
     assert.ok(held.filter((h) => h.waited).length >= 1, 'some Orders queued');
+    assert.ok(queuedInAnswer.size >= 1, 'a running gate told a queued Order its place in the answer');
     assert.ok(
       [...waitingMessages].some((m) => /^Waiting for a free order slot of Issuer storm\/pebble: 2 of 2 in use$/.test(m)),
       `a waiting Certificate said why: ${[...waitingMessages].join(' | ')}`,

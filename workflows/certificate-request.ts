@@ -1,6 +1,6 @@
 // CertificateRequest: one issuance of one revision. Approval, then dispatch by issuer type
 // (ACME: an Order child) and return the PEM chain.
-import { ApplicationFailure, executeChild, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import { codeLevelMemo } from '../resources/code-level.ts';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
 import { Annotation } from '../resources/annotations.ts';
@@ -17,6 +17,8 @@ import type { CertificateSpec } from '../resources/types.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
+import { tellParent } from './order-slot.ts';
+import { isPatched } from './patches.ts';
 import { objectPublisher } from './publish.ts';
 
 export { getCertificateRequest };
@@ -70,11 +72,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   setHandler(orderSlotWaiting, ({ message }) => {
     if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
     mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
-    const parent = workflowInfo().parent;
-    if (parent)
-      void getExternalWorkflowHandle(parent.workflowId, parent.runId)
-        .signal(orderSlotWaiting, { message })
-        .catch(() => undefined);
+    tellParent(message, isPatched('request-forwards-waiting-by-activity'));
   });
 
   // Every request made by a Certificate is approved, as cert-manager's default approver does.

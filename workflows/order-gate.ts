@@ -8,7 +8,7 @@
 // again by the next order.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
 import { isPatched } from './patches.ts';
-import { admit, dropClosed, enqueue, grantAtOnce, release, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
+import { admit, dropClosed, enqueue, grantAtOnce, release, slotAnswer, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
 import { acquireOrderSlot, orderSlotGranted, orderSlotQueued, releaseOrderSlot, requestOrderSlot } from '../resources/messages.ts';
@@ -31,6 +31,7 @@ const IDLE_MS = 10 * 60_000;
 const CHECK_KEEPS_SIGNALS = 'gate-check-keeps-signals';
 const CAN_IN_TRAFFIC = 'gate-continue-as-new-in-traffic';
 const NOTIFY_BY_ACTIVITY = 'gate-notify-by-activity';
+const QUEUED_IN_ANSWER = 'gate-queued-in-answer';
 const NOTICES_PER_CALL = 200;
 
 export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
@@ -59,13 +60,15 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     changed = true;
   });
   // The answer carries the grant when a slot is free: no signal back, no workflow task for the Order.
+  // A run that must wait hears its place in the answer when it asked to, instead of by a signal.
   setHandler(acquireOrderSlot, (request) => {
     const before = state.queue.length;
     const answer = grantAtOnce(state, request);
     state = answer.state;
-    if (state.queue.length > before) newlyQueued.push(state.queue.at(-1)!);
+    const inAnswer = request.queuedInAnswer === true && isPatched(QUEUED_IN_ANSWER);
+    if (state.queue.length > before && !inAnswer) newlyQueued.push(state.queue.at(-1)!);
     changed = true;
-    return { granted: answer.granted };
+    return inAnswer ? slotAnswer(state, request, answer.granted) : { granted: answer.granted };
   });
   setHandler(releaseOrderSlot, (run) => {
     state = release(state, run);

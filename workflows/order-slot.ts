@@ -6,6 +6,7 @@ import { orderSlotGranted, orderSlotQueued, orderSlotWaiting } from '../resource
 import { gatedIssuerLabel, waitingMessage, type GatedIssuer } from '../resources/order-gate.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { gate } from './activities.ts';
+import { isPatched } from './patches.ts';
 
 const FIRST_REASK_MS = 60_000;
 const MAX_REASK_MS = 10 * 60_000;
@@ -21,15 +22,20 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
   let granted = false;
   let waited = false;
   let requested = false;
-  // Registered before the first await: the gate may answer before the activity's result is in.
-  setHandler(orderSlotGranted, () => void (granted = true));
-  setHandler(orderSlotQueued, ({ inUse, limit }) => {
+  // Told in the gate's answer where it can, and the request told by a local activity: the Order
+  // pays no workflow task for a queued signal, nor for the outcome of a signal command. Runs
+  // recorded before replay both as they were.
+  const byActivity = isPatched('order-slot-waiting-by-activity');
+  const queued = ({ inUse, limit }: { inUse: number; limit: number }) => {
     if (granted) return;
     waited = true;
     const message = waitingMessage(gatedIssuerLabel(issuer), inUse, limit);
     show(message);
-    tellParent(message);
-  });
+    tellParent(message, byActivity);
+  };
+  // Registered before the first await: the gate may answer before the activity's result is in.
+  setHandler(orderSlotGranted, () => void (granted = true));
+  setHandler(orderSlotQueued, queued);
   return {
     async acquire() {
       requested = true;
@@ -38,19 +44,21 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       // grants a run it already counts as a holder again.
       for (let wait: number | undefined; ; ) {
         // Runs recorded before the gate said when to ask again got nothing back: the old constant.
-        const asked = await gate.requestOrderSlot(issuer);
+        const asked = await (byActivity ? gate.requestOrderSlot(issuer, { queuedInAnswer: true }) : gate.requestOrderSlot(issuer));
         // Granted in the gate's answer: no timer, and no workflow task to wait for. Runs recorded
         // before the gate could answer got no `granted` back and replay the wait for the signal.
         if (asked?.granted) {
           granted = true;
           break;
         }
+        // Told once, as the gate tells a run by signal only when it joins the queue.
+        if (asked?.queued && !waited) queued(asked.queued);
         wait = wait === undefined ? (asked?.reaskAfterMs ?? FIRST_REASK_MS) : Math.min(wait * 2, MAX_REASK_MS);
         if (await condition(() => granted, wait)) break;
       }
       if (waited) {
         show(undefined);
-        tellParent(undefined);
+        tellParent(undefined, byActivity);
       }
     },
     async release() {
@@ -61,10 +69,12 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
   };
 }
 
-function tellParent(message: string | undefined): void {
+/** Best effort, in the background: the Order's own status says it too. */
+export function tellParent(message: string | undefined, byActivity: boolean): void {
   const parent = workflowInfo().parent;
   if (!parent) return;
-  void getExternalWorkflowHandle(parent.workflowId, parent.runId)
-    .signal(orderSlotWaiting, { message })
-    .catch(() => undefined);
+  const told = byActivity
+    ? gate.tellOrderSlotWaiting({ workflowId: parent.workflowId, runId: parent.runId }, message)
+    : getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(orderSlotWaiting, { message });
+  void told.catch(() => undefined);
 }

@@ -33,6 +33,9 @@ const LEVELS = {
   'gate-check-keeps-signals': 1,
   'gate-continue-as-new-in-traffic': 1,
   'gate-notify-by-activity': 1,
+  'gate-queued-in-answer': 2,
+  'order-slot-waiting-by-activity': 2,
+  'request-forwards-waiting-by-activity': 2,
 } as const;
 
 export type PatchId = keyof typeof LEVELS;
