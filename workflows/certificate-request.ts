@@ -18,7 +18,7 @@ import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { tellParent } from './order-slot.ts';
-import { isPatched } from './patches.ts';
+import { isPatchedOnRarePath } from './patches.ts';
 import { objectPublisher } from './publish.ts';
 
 export { getCertificateRequest };
@@ -72,7 +72,7 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   setHandler(orderSlotWaiting, ({ message }) => {
     if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
     mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
-    tellParent(message, isPatched('request-forwards-waiting-by-activity'));
+    tellParent(message, isPatchedOnRarePath('request-forwards-waiting-by-activity'));
   });
 
   // Every request made by a Certificate is approved, as cert-manager's default approver does.

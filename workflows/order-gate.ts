@@ -7,7 +7,7 @@
 // closed without giving it back (terminated, timed out). The gate ends once idle and is started
 // again by the next order.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
-import { isPatched } from './patches.ts';
+import { isPatched, isPatchedOnRarePath } from './patches.ts';
 import { admit, dropClosed, enqueue, grantAtOnce, release, slotAnswer, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
@@ -65,7 +65,7 @@ export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
     const before = state.queue.length;
     const answer = grantAtOnce(state, request);
     state = answer.state;
-    const inAnswer = request.queuedInAnswer === true && isPatched(QUEUED_IN_ANSWER);
+    const inAnswer = request.queuedInAnswer === true && isPatchedOnRarePath(QUEUED_IN_ANSWER);
     if (state.queue.length > before && !inAnswer) newlyQueued.push(state.queue.at(-1)!);
     changed = true;
     return inAnswer ? slotAnswer(state, request, answer.granted) : { granted: answer.granted };

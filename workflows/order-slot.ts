@@ -6,10 +6,11 @@ import { orderSlotGranted, orderSlotQueued, orderSlotWaiting } from '../resource
 import { gatedIssuerLabel, waitingMessage, type GatedIssuer } from '../resources/order-gate.ts';
 import type { IssuerRef } from '../resources/types.ts';
 import { gate } from './activities.ts';
-import { isPatched } from './patches.ts';
+import { isPatchedOnRarePath } from './patches.ts';
 
 const FIRST_REASK_MS = 60_000;
 const MAX_REASK_MS = 10 * 60_000;
+const WAITING_BY_ACTIVITY = 'order-slot-waiting-by-activity';
 
 export interface OrderSlot {
   acquire(): Promise<void>;
@@ -24,11 +25,12 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
   let requested = false;
   // Told in the gate's answer where it can, and the request told by a local activity: the Order
   // pays no workflow task for a queued signal, nor for the outcome of a signal command. Runs
-  // recorded before replay both as they were.
-  const byActivity = isPatched('order-slot-waiting-by-activity');
+  // recorded before replay both as they were; the patch is asked only once the Order must wait.
+  let byActivity = false;
   const queued = ({ inUse, limit }: { inUse: number; limit: number }) => {
     if (granted) return;
     waited = true;
+    byActivity = isPatchedOnRarePath(WAITING_BY_ACTIVITY);
     const message = waitingMessage(gatedIssuerLabel(issuer), inUse, limit);
     show(message);
     tellParent(message, byActivity);
@@ -44,15 +46,16 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       // grants a run it already counts as a holder again.
       for (let wait: number | undefined; ; ) {
         // Runs recorded before the gate said when to ask again got nothing back: the old constant.
-        const asked = await (byActivity ? gate.requestOrderSlot(issuer, { queuedInAnswer: true }) : gate.requestOrderSlot(issuer));
+        const asked = await gate.requestOrderSlot(issuer, { queuedInAnswer: true });
         // Granted in the gate's answer: no timer, and no workflow task to wait for. Runs recorded
         // before the gate could answer got no `granted` back and replay the wait for the signal.
         if (asked?.granted) {
           granted = true;
           break;
         }
-        // Told once, as the gate tells a run by signal only when it joins the queue.
-        if (asked?.queued && !waited) queued(asked.queued);
+        // Told once, as the gate tells a run by signal only when it joins the queue. A worker of
+        // the version before ignored the place in the answer, and waited for the grant alone.
+        if (asked?.queued && !waited && isPatchedOnRarePath(WAITING_BY_ACTIVITY)) queued(asked.queued);
         wait = wait === undefined ? (asked?.reaskAfterMs ?? FIRST_REASK_MS) : Math.min(wait * 2, MAX_REASK_MS);
         if (await condition(() => granted, wait)) break;
       }

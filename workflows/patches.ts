@@ -7,8 +7,12 @@
 // as applied, with no marker; a run started before asks patched(), as it always did, so its
 // history replays unchanged.
 //
-// A new patch: add its ID here with CODE_LEVEL + 1, raise CODE_LEVEL, and call isPatched(ID).
-// Runs started at the lower level then ask patched() for it, and new runs take it for free.
+// A level is only safe once no worker that knows less can run a task of a run started at it. In a
+// rolling upgrade, a new worker starts children and gates at its own level, an older worker may
+// take their next task, and it records nothing for a patch it does not know while taking the old
+// path; a new worker replaying that run would take the new path and fail the task for good. The
+// workers of level 1 do not refuse runs above their level, so no patch is added at level 2: a new
+// patch records its marker (isPatchedOnRarePath), which is cheap where only rare paths reach it.
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { CODE_LEVEL_MEMO } from '../resources/code-level.ts';
 
@@ -33,12 +37,22 @@ const LEVELS = {
   'gate-check-keeps-signals': 1,
   'gate-continue-as-new-in-traffic': 1,
   'gate-notify-by-activity': 1,
-  'gate-queued-in-answer': 2,
-  'order-slot-waiting-by-activity': 2,
-  'request-forwards-waiting-by-activity': 2,
 } as const;
 
 export type PatchId = keyof typeof LEVELS;
+
+/** Patches that always record their marker (isPatchedOnRarePath says why). */
+const RARE_PATH_PATCHES = ['gate-queued-in-answer', 'order-slot-waiting-by-activity', 'request-forwards-waiting-by-activity'] as const;
+export type RarePathPatchId = (typeof RARE_PATH_PATCHES)[number];
+
+/**
+ * patched(id) with its marker, whatever the run's level: for a change that only rare paths reach
+ * (an Order that must wait for a slot), so the marker costs little, and that replays right
+ * whichever version ran the path: the marker says a worker that knew the patch took it.
+ */
+export function isPatchedOnRarePath(id: RarePathPatchId): boolean {
+  return patched(id);
+}
 
 /** patched(id), answered from the run's start level when it has one. */
 export function isPatched(id: PatchId): boolean {
