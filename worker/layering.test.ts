@@ -153,3 +153,14 @@ test('workflows ask isPatched(), never patched() directly', () => {
     .filter((file) => /\b(patched|deprecatePatch)\s*\(/.test(readFileSync(join(ROOT, file), 'utf8')));
   assert.deepEqual(direct, []);
 });
+
+// A worker must not run a task of a run started at a higher code level (workflows/patches.ts): each
+// workflow checks first, before any handler or command, as a replay from the start runs it first.
+test('every workflow refuses runs above its code level before anything else', () => {
+  const workflows = sourceFiles('workflows').flatMap((file) =>
+    [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^export async function (\w+Workflow)\([^\n]*\{\n(.*)\n/gm)].map((m) => ({ file, name: m[1], first: m[2]! })),
+  );
+  assert.ok(workflows.length >= 6, `found the workflows: ${workflows.map((w) => w.name).join(', ')}`);
+  const late = workflows.filter((w) => w.first.trim() !== 'refuseRunsAboveLevel();').map((w) => `${w.file}: ${w.name}`);
+  assert.deepEqual(late, []);
+});

@@ -18,7 +18,7 @@ import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { tellParent } from './order-slot.ts';
-import { isPatchedOnRarePath } from './patches.ts';
+import { isPatchedOnRarePath, refuseRunsAboveLevel } from './patches.ts';
 import { objectPublisher } from './publish.ts';
 
 export { getCertificateRequest };
@@ -43,6 +43,7 @@ export interface IssuedChain {
 }
 
 export async function certificateRequestWorkflow(input: CertificateRequestInput): Promise<IssuedChain> {
+  refuseRunsAboveLevel();
   const { spec, namespace } = input;
   const cr: CertificateRequestObject = {
     apiVersion: 'cert-manager.io/v1',

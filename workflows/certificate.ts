@@ -18,7 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { codeLevelMemo } from '../resources/code-level.ts';
-import { isPatched } from './patches.ts';
+import { isPatched, refuseRunsAboveLevel } from './patches.ts';
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME } from '../resources/search-attributes.ts';
@@ -69,6 +69,7 @@ type Outcome =
   | { kind: 'accountRejected'; rejection: AccountRejection };
 
 export async function certificateWorkflow(input: CertificateWorkflowInput = {}): Promise<void> {
+  refuseRunsAboveLevel();
   const book = new CertificateStatusBook(input.object);
   const options: CertificateOptions = { ...DEFAULT_CERTIFICATE_OPTIONS, ...input.options };
   let forced = input.forced ?? false;

@@ -1,7 +1,7 @@
 // Challenge: one ACME authorization. Pick the solver, present, self-check, accept, wait for the
 // CA's verdict, and always clean up, even when cancelled.
 import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
-import { isPatched } from './patches.ts';
+import { isPatched, refuseRunsAboveLevel } from './patches.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState as Authz } from '../resources/acme-order-state.ts';
 import { getChallenge } from '../resources/messages.ts';
@@ -26,6 +26,7 @@ export interface ChallengeInput {
 }
 
 export async function challengeWorkflow(input: ChallengeInput): Promise<void> {
+  refuseRunsAboveLevel();
   const { authorization: authz, issuer } = input;
   const dnsName = authz.identifier.value;
   const picked = selectSolver(issuer.acme.solvers, dnsName, input.labels);

@@ -4,7 +4,7 @@
 // it, and registers it again (same key) when the CA no longer knows it (a CA reset, a
 // deactivation) or when the account key Secret was replaced.
 import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { isPatched } from './patches.ts';
+import { isPatched, refuseRunsAboveLevel } from './patches.ts';
 import { LABELS, READY } from '../resources/search-attributes.ts';
 import { labelTerms } from '../resources/label-selector.ts';
 import { accountCheckDelayMs, msUntilAccountCheck } from '../resources/account-check.ts';
@@ -53,6 +53,7 @@ const RETRY_MIN_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
 
 export async function issuerWorkflow(input: IssuerWorkflowInput = {}): Promise<void> {
+  refuseRunsAboveLevel();
   const options: IssuerOptions = { ...DEFAULT_ISSUER_OPTIONS, ...input.options };
   let object = input.object;
   let registeredGeneration = input.registeredGeneration;

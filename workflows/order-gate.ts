@@ -7,7 +7,7 @@
 // closed without giving it back (terminated, timed out). The gate ends once idle and is started
 // again by the next order.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo, type SignalDefinition } from '@temporalio/workflow';
-import { isPatched, isPatchedOnRarePath } from './patches.ts';
+import { isPatched, isPatchedOnRarePath, refuseRunsAboveLevel } from './patches.ts';
 import { admit, dropClosed, enqueue, grantAtOnce, release, slotAnswer, type OrderGateState, type OrderNotice, type SlotHolder } from '../resources/order-gate.ts';
 import type { OrderGateObject } from '../resources/objects.ts';
 import { DEFAULT_ORDER_GATE_OPTIONS } from '../resources/order-gate-options.ts';
@@ -35,6 +35,7 @@ const QUEUED_IN_ANSWER = 'gate-queued-in-answer';
 const NOTICES_PER_CALL = 200;
 
 export async function orderGateWorkflow(input: OrderGateInput): Promise<void> {
+  refuseRunsAboveLevel();
   const leakCheckMs = input.leakCheckMs ?? DEFAULT_ORDER_GATE_OPTIONS.leakCheckMs;
   const idleMs = input.idleMs ?? IDLE_MS;
   let state: OrderGateState = input.state ?? { limit: DEFAULT_ORDER_GATE_OPTIONS.maxConcurrentOrders, holders: [], queue: [] };

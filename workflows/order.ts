@@ -2,7 +2,7 @@
 // finalize with the CSR and download the chain. Once created an order never changes.
 import { ApplicationFailure, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import { codeLevelMemo } from '../resources/code-level.ts';
-import { isPatched } from './patches.ts';
+import { isPatched, refuseRunsAboveLevel } from './patches.ts';
 import type { AcmeIssuerContext } from '../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../resources/acme-order-state.ts';
 import { resourceSearchAttributes } from '../resources/search-attributes.ts';
@@ -39,6 +39,7 @@ export interface OrderInput {
 }
 
 export async function orderWorkflow(input: OrderInput): Promise<string> {
+  refuseRunsAboveLevel();
   const { issuer } = input;
   const object: OrderObject = {
     apiVersion: 'acme.cert-manager.io/v1',

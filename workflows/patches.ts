@@ -11,10 +11,12 @@
 // rolling upgrade, a new worker starts children and gates at its own level, an older worker may
 // take their next task, and it records nothing for a patch it does not know while taking the old
 // path; a new worker replaying that run would take the new path and fail the task for good. The
-// workers of level 1 do not refuse runs above their level, so no patch is added at level 2: a new
-// patch records its marker (isPatchedOnRarePath), which is cheap where only rare paths reach it.
+// workers of level 1 before this version do not refuse such runs, so no patch is added at level 2
+// yet: a new patch records its marker (isPatchedOnRarePath), cheap where only rare paths reach it.
+// Workers from this version on refuse them (refuseRunsAboveLevel), so the level can be raised in a
+// version deployed once no older worker runs.
 import { patched, workflowInfo } from '@temporalio/workflow';
-import { CODE_LEVEL_MEMO } from '../resources/code-level.ts';
+import { CODE_LEVEL, CODE_LEVEL_MEMO } from '../resources/code-level.ts';
 
 const LEVELS = {
   'publish-object-memo': 1,
@@ -63,4 +65,17 @@ export function isPatched(id: PatchId): boolean {
   // the marker; replaying it, patched() matches that marker, and records nothing when there is none.
   if (info.unsafe.isReplaying) patched(id);
   return true;
+}
+
+/**
+ * Fails the workflow task of a run started at a level above this code's, so that only a worker that
+ * knows every patch of that level runs it (the task is retried until one takes it). Called first by
+ * every workflow: a worker that does not hold the run replays it from the start, so it runs this
+ * before any task of the run.
+ */
+export function refuseRunsAboveLevel(): void {
+  const level = workflowInfo().memo?.[CODE_LEVEL_MEMO];
+  if (typeof level === 'number' && level > CODE_LEVEL) {
+    throw new Error(`this run was started at code level ${level} and this worker knows ${CODE_LEVEL}: a worker of a newer version must run it`);
+  }
 }
