@@ -72,7 +72,7 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
   };
 }
 
-/** Best effort, in the background: the Order's own status says it too. */
+/** Best effort, in the background: the sender (an Order, or its request) shows the wait itself too. */
 export function tellParent(message: string | undefined, byActivity: boolean): void {
   const parent = workflowInfo().parent;
   if (!parent) return;
