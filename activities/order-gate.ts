@@ -24,14 +24,15 @@ export function orderGateActivities(client: () => Client, options: () => OrderGa
     /**
      * Queues the calling Order run at its Issuer's gate (idempotent: a retry queues it once).
      * `granted` when the gate granted a slot in its answer; otherwise the grant comes as a signal,
-     * and the Order asks again after `reaskAfterMs` if none came by then. With `queuedInAnswer`, a
-     * running gate says in its answer how busy the issuer is (`queued`); a gate started by the
-     * signal says it with `orderSlotQueued`, as it does to Orders that did not ask.
+     * and the Order asks again after `reaskAfterMs` if none came by then. A running gate says in
+     * its answer how busy the issuer is when the Order must wait (`queued`); a gate started by the
+     * signal says it with `orderSlotQueued`. Runs recorded before ignore `queued` as they replay
+     * (workflows/order-slot.ts), and an activity runs in the same worker as its workflow.
      */
-    async requestOrderSlot(issuer: GatedIssuer, ask: { queuedInAnswer?: boolean } = {}): Promise<{ reaskAfterMs: number } & Partial<SlotAnswer>> {
+    async requestOrderSlot(issuer: GatedIssuer): Promise<{ reaskAfterMs: number } & Partial<SlotAnswer>> {
       const { maxConcurrentOrders, leakCheckMs, firstReaskMs, taskQueue = Context.current().info.taskQueue } = options();
       const workflowId = orderGateWorkflowId(issuer.kind, issuer.namespace, issuer.name);
-      const request: SlotRequest = { ...callingRun(), limit: maxConcurrentOrders, ...(ask.queuedInAnswer ? { queuedInAnswer: true } : {}) };
+      const request: SlotRequest = { ...callingRun(), limit: maxConcurrentOrders, queuedInAnswer: true };
       try {
         const answer = await client()
           .workflow.getHandle(workflowId)

@@ -339,9 +339,8 @@ export function secretStoreContract(label: string, target: () => ContractTarget)
 
 /** Subscribes and waits until the subscription is live where the backend can tell. */
 async function startWatching(store: SecretStore, onChange: (ns: string, name: string) => void): Promise<() => void> {
-  const withReady = store as SecretStore & { watchReady?: (cb: typeof onChange) => { ready: Promise<void>; unsubscribe: () => void } };
-  if (withReady.watchReady) {
-    const w = withReady.watchReady(onChange);
+  if (store.watchReady) {
+    const w = store.watchReady(onChange);
     await w.ready;
     return w.unsubscribe;
   }

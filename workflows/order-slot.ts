@@ -46,7 +46,7 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       // grants a run it already counts as a holder again.
       for (let wait: number | undefined; ; ) {
         // Runs recorded before the gate said when to ask again got nothing back: the old constant.
-        const asked = await gate.requestOrderSlot(issuer, { queuedInAnswer: true });
+        const asked = await gate.requestOrderSlot(issuer);
         // Granted in the gate's answer: no timer, and no workflow task to wait for. Runs recorded
         // before the gate could answer got no `granted` back and replay the wait for the signal.
         if (asked?.granted) {

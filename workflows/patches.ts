@@ -44,8 +44,7 @@ const LEVELS = {
 export type PatchId = keyof typeof LEVELS;
 
 /** Patches that always record their marker (isPatchedOnRarePath says why). */
-const RARE_PATH_PATCHES = ['gate-queued-in-answer', 'order-slot-waiting-by-activity', 'request-forwards-waiting-by-activity'] as const;
-export type RarePathPatchId = (typeof RARE_PATH_PATCHES)[number];
+export type RarePathPatchId = 'gate-queued-in-answer' | 'order-slot-waiting-by-activity' | 'request-forwards-waiting-by-activity';
 
 /**
  * patched(id) with its marker, whatever the run's level: for a change that only rare paths reach
