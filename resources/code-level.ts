@@ -4,8 +4,8 @@
 // and a search attribute upsert in every new run.
 export const CODE_LEVEL_MEMO = 'codeLevel';
 
-/** Kept at 1 until workers refuse runs started above their own level (workflows/patches.ts says why). */
-export const CODE_LEVEL = 1;
+/** Raised only where every worker that may still run refuses runs above its own level (workflows/patches.ts says why). */
+export const CODE_LEVEL = 2;
 
 /** The memo every workflow start and continue-as-new carries. */
 export const codeLevelMemo = (): Record<string, unknown> => ({ [CODE_LEVEL_MEMO]: CODE_LEVEL });

@@ -5,7 +5,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { allHistoriesText, pemBodyLines } from './support/history.ts';
+import { allHistoriesText, pemBodyLines, repeatedUpsertsInOneTask } from './support/history.ts';
 import { seedManifests, startTestEnv, waitFor, waitReady, type TestEnv } from './support/env.ts';
 
 interface Listed {
@@ -120,6 +120,12 @@ describe('ACME issuance end to end', () => {
     assert.notEqual(await fs.readFile(path.join(secretDir(), 'tls.key'), 'utf8'), beforeKey);
     const missing = await env.api(`/apis/cert-manager.io/v1/namespaces/${ns}/certificates/nope/renew`, { method: 'POST' });
     assert.equal(missing.status, 404);
+  });
+
+  // Readers only ever see a task's last write (the server applies a task's commands together), and
+  // each write costs a history event and a visibility write (workflows/visibility-upserts.ts).
+  test('every workflow task writes its memo and its search attributes at most once', async () => {
+    assert.deepEqual(await repeatedUpsertsInOneTask(env.client), []);
   });
 
   test('no private key, ACME account key or EAB HMAC key appears in any workflow history', async () => {

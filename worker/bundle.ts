@@ -13,6 +13,7 @@ const self = fileURLToPath(import.meta.url);
 const ext = path.extname(self);
 const sourceRoot = path.resolve(path.dirname(self), '..');
 export const workflowsPath = path.join(sourceRoot, 'workflows', `index${ext}`);
+const interceptorsPath = path.join(sourceRoot, 'workflows', `interceptors${ext}`);
 const SOURCE_DIRS = ['workflows', 'resources', 'platform'];
 
 async function sourceHash(): Promise<string> {
@@ -41,7 +42,12 @@ export async function workflowBundle(cacheDir = defaultCacheDir): Promise<{ code
   // Preloaded modules are evaluated once and shared (frozen) by every workflow in the worker's V8
   // context, instead of once per workflow and kept in each cached one. Safe because our workflow
   // modules keep no state at module level (per-run state lives in each workflow function's scope).
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger, preloadModules: ['@temporalio/workflow', workflowsPath] });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [interceptorsPath],
+    logger: quietLogger,
+    preloadModules: ['@temporalio/workflow', workflowsPath, interceptorsPath],
+  });
   try {
     await fs.mkdir(cacheDir, { recursive: true });
     const tmp = `${codePath}.${process.pid}.tmp`;

@@ -7,6 +7,7 @@ import { gatedIssuerLabel, waitingMessage, type GatedIssuer } from '../resources
 import type { IssuerRef } from '../resources/types.ts';
 import { gate } from './activities.ts';
 import { isPatchedOnRarePath } from './patches.ts';
+import { writeVisibilityNow } from './visibility-upserts.ts';
 
 const FIRST_REASK_MS = 60_000;
 const MAX_REASK_MS = 10 * 60_000;
@@ -61,6 +62,8 @@ export function orderSlot(order: { namespace: string; issuerRef: IssuerRef }, sh
       }
       if (waited) {
         show(undefined);
+        // The ACME order is created next, in this task: a slow CA must not keep the wait shown.
+        writeVisibilityNow();
         tellParent(undefined, byActivity);
       }
     },

@@ -10,11 +10,11 @@
 // A level is only safe once no worker that knows less can run a task of a run started at it. In a
 // rolling upgrade, a new worker starts children and gates at its own level, an older worker may
 // take their next task, and it records nothing for a patch it does not know while taking the old
-// path; a new worker replaying that run would take the new path and fail the task for good. The
-// workers of level 1 before this version do not refuse such runs, so no patch is added at level 2
-// yet: a new patch records its marker (isPatchedOnRarePath), cheap where only rare paths reach it.
-// Workers from this version on refuse them (refuseRunsAboveLevel), so the level can be raised in a
-// version deployed once no older worker runs.
+// path; a new worker replaying that run would take the new path and fail the task for good.
+// Level-1 workers since 966edc3 refuse such runs (refuseRunsAboveLevel), so level 2 is safe in a
+// rolling upgrade from them (the last level-1 version is aa808da); from an older version, upgrade
+// to that one first (docs/production.md, Upgrading). A patch that only rare paths reach may still record its marker
+// (isPatchedOnRarePath).
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { CODE_LEVEL, CODE_LEVEL_MEMO } from '../resources/code-level.ts';
 
@@ -39,6 +39,7 @@ const LEVELS = {
   'gate-check-keeps-signals': 1,
   'gate-continue-as-new-in-traffic': 1,
   'gate-notify-by-activity': 1,
+  'coalesce-visibility-upserts': 2,
 } as const;
 
 export type PatchId = keyof typeof LEVELS;

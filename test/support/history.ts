@@ -4,6 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { grpcCode } from '../../platform/grpc-code.ts';
+
+const NOT_FOUND = 5;
 
 /** Every run in the namespace with its full history. */
 async function* histories(client: Client) {
@@ -64,6 +67,35 @@ export async function recordHistoryFixtures(client: Client, label: string): Prom
     // Binary protobuf: exactly what the server sent, no JSON round trip to get wrong.
     await fs.writeFile(path.join(dir, `${label}.${type}.${h.id.replaceAll('/', '_')}.binpb`), h.bytes);
   }
+}
+
+/**
+ * Workflow tasks that wrote the memo, or search attributes, more than once: `type/id: what`. The
+ * upserts core adds for a patch marker (TemporalChangeVersion alone) are not the code's and not counted.
+ */
+export async function repeatedUpsertsInOneTask(client: Client): Promise<string[]> {
+  const E = proto.temporal.api.enums.v1.EventType;
+  const found: string[] = [];
+  for await (const wf of client.workflow.list()) {
+    // A request and its Order and Challenge pruned after a renewal may go between list and fetch.
+    const history = await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .fetchHistory()
+      .catch((err: unknown) => {
+        if (grpcCode(err) === NOT_FOUND || (err as Error).name === 'WorkflowNotFoundError') return undefined;
+        throw err;
+      });
+    if (!history) continue;
+    let memo = 0;
+    let attributes = 0;
+    for (const e of history.events ?? []) {
+      if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) memo = attributes = 0;
+      if (e.eventType === E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED && ++memo === 2) found.push(`${wf.type} ${wf.workflowId}: memo written twice in task ${e.eventId}`);
+      const keys = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+      if (keys.some((k) => k !== 'TemporalChangeVersion') && ++attributes === 2) found.push(`${wf.type} ${wf.workflowId}: search attributes written twice in task ${e.eventId}`);
+    }
+  }
+  return found;
 }
 
 /** Names of the signals every run of `workflowId` received, oldest first. */
