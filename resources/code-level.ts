@@ -5,7 +5,7 @@
 export const CODE_LEVEL_MEMO = 'codeLevel';
 
 /** Raised only where every worker that may still run refuses runs above its own level (workflows/patches.ts says why). */
-export const CODE_LEVEL = 2;
+export const CODE_LEVEL = 3;
 
 /** The memo every workflow start and continue-as-new carries. */
 export const codeLevelMemo = (): Record<string, unknown> => ({ [CODE_LEVEL_MEMO]: CODE_LEVEL });

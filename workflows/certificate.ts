@@ -125,12 +125,17 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   let issuerPollMs = 1000;
   let answerPollMs = ANSWER_FIRST_POLL_MS;
   let timerWoke = false;
+  // The issuer an issuance just used: the CA's renewal information for the new certificate is asked
+  // with it, without looking the issuer up again a second later.
+  let issuedWith: Extract<ResolvedIssuer, { found: true }> | undefined;
   const sleepUnless = async (wake: () => boolean, ms: number) => void (timerWoke = !(await condition(wake, ms)));
   while (!deletion) {
     // A long history is cut at a timer's wake-up (a resync, a renewal time), where nobody waits on
     // the new run's first task; the server's suggestion is followed at once.
     if (workflowInfo().continueAsNewSuggested || (timerWoke && historyFull())) await restart();
     timerWoke = false;
+    const justIssuedWith = issuedWith;
+    issuedWith = undefined;
     const cert = book.object!;
     const generation = cert.metadata.generation ?? 1;
     const ref: CertificateRef = { namespace: cert.metadata.namespace, certificateName: cert.metadata.name, secretName: cert.spec.secretName };
@@ -152,7 +157,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
     let issuer: ResolvedIssuer | undefined;
     const resolveIssuer = async () => (issuer ??= await (isPatched('local-issuer-lookup') ? issuerLookup : lookup).resolveIssuer(ref.namespace, cert.spec.issuerRef));
     if (book.renewalInfoDue(secret)) {
-      const found = await resolveIssuer();
+      const found = justIssuedWith ?? (await resolveIssuer());
       if (ariEnabled(found)) await checkRenewalInfo(book, found, secret, options);
     }
 
@@ -218,6 +223,7 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
       afterRecovery,
     );
     failedGeneration = outcome.kind === 'failed' ? generation : undefined;
+    if (outcome.kind === 'issued' && isPatched('ari-check-with-issuing-context')) issuedWith = resolved;
     publish(book);
     if ((outcome.kind === 'accountRejected' || outcome.kind === 'failed') && outcome.rejection) {
       const { accountUrl } = resolved.context;

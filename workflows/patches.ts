@@ -11,10 +11,10 @@
 // rolling upgrade, a new worker starts children and gates at its own level, an older worker may
 // take their next task, and it records nothing for a patch it does not know while taking the old
 // path; a new worker replaying that run would take the new path and fail the task for good.
-// Level-1 workers since 966edc3 refuse such runs (refuseRunsAboveLevel), so level 2 is safe in a
-// rolling upgrade from them (the last level-1 version is aa808da); from an older version, upgrade
-// to that one first (docs/production.md, Upgrading). A patch that only rare paths reach may still record its marker
-// (isPatchedOnRarePath).
+// Workers since 966edc3 refuse such runs (refuseRunsAboveLevel), so a higher level is safe in a
+// rolling upgrade from them (the last version at level 1 is aa808da); from an older version,
+// upgrade to that one first (docs/production.md, Upgrading). A patch that only rare paths reach
+// may still record its marker (isPatchedOnRarePath).
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { CODE_LEVEL, CODE_LEVEL_MEMO } from '../resources/code-level.ts';
 
@@ -40,6 +40,8 @@ const LEVELS = {
   'gate-continue-as-new-in-traffic': 1,
   'gate-notify-by-activity': 1,
   'coalesce-visibility-upserts': 2,
+  'finalize-without-looking': 3,
+  'ari-check-with-issuing-context': 3,
 } as const;
 
 export type PatchId = keyof typeof LEVELS;

@@ -4,7 +4,7 @@
 // Issuing condition says so meanwhile. The pending private key stays in the next-keys store until
 // then, so a retry on another worker after a crash still has it. Also here: the status of a
 // Certificate whose Secret belongs to someone else, which waits instead of ordering.
-import { ActivityFailure, ApplicationFailure, isCancellation, sleep } from '@temporalio/workflow';
+import { isCancellation, sleep } from '@temporalio/workflow';
 import { isPatched } from './patches.ts';
 import type { CertificateRef, IssuedChain, StoredCertificate } from '../resources/certificate-ref.ts';
 import { Reason } from '../resources/condition-reasons.ts';
@@ -13,7 +13,7 @@ import { setCondition } from '../resources/conditions.ts';
 import { describeOwner, SECRET_OWNED_BY_OTHER } from '../resources/secret-owner.ts';
 import type { CertificateStatusBook } from './certificate-status.ts';
 import { storeRound } from './activities.ts';
-import { rootMessage } from './failure.ts';
+import { failureType, rootMessage } from './failure.ts';
 
 /** Failures no retry can fix: the key for this chain is gone, or the chain is not for it. */
 const FATAL = new Set(['KeyLost', 'KeyMismatch']);
@@ -51,9 +51,4 @@ export function secretOwnedByOther(book: CertificateStatusBook, ref: Certificate
 function setStatus(book: CertificateStatusBook, type: string, status: 'True' | 'False', reason: string, message: string): void {
   const cert = book.object!;
   cert.status.conditions = setCondition(cert.status.conditions, { type, status, reason, message, observedGeneration: cert.metadata.generation }, new Date());
-}
-
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }

@@ -3,6 +3,7 @@
 // validates every challenge and an in-memory secret store. Every call is recorded; any call can
 // be held at a gate until the test releases it, and any activity can be given another behaviour.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.ts';
 import type { AcmeIssuerContext } from '../../resources/acme-issuer-context.ts';
 import type { AcmeAuthorizationState, AcmeOrderState } from '../../resources/acme-order-state.ts';
@@ -266,7 +267,8 @@ export class FakeActivities {
       },
       finalizeAcmeOrder: async (_ctx, { url }) => {
         const o = order(url);
-        if (o.status !== 'ready') throw new Error(`fake CA: order ${url} is ${o.status}, not ready`);
+        // As the real activity reports a CA's answer (activities/acme-problem.ts).
+        if (o.status !== 'ready') throw ApplicationFailure.create({ type: 'acme:orderNotReady', message: `fake CA: order ${url} is ${o.status}, not ready`, nonRetryable: true });
         Object.assign(o, { status: 'valid', certificate: `${url}/cert` });
         return { value: view(o) };
       },
