@@ -8,10 +8,17 @@ import { grpcCode } from '../../platform/grpc-code.ts';
 
 const NOT_FOUND = 5;
 
-/** Every run in the namespace with its full history. */
+/** Every run in the namespace with its full history; a run deleted between list and fetch (a pruned request) is skipped. */
 async function* histories(client: Client) {
   for await (const wf of client.workflow.list()) {
-    yield { wf, history: await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory() };
+    const history = await client.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .fetchHistory()
+      .catch((err: unknown) => {
+        if (grpcCode(err) === NOT_FOUND || (err as Error).name === 'WorkflowNotFoundError') return undefined;
+        throw err;
+      });
+    if (history) yield { wf, history };
   }
 }
 
@@ -76,16 +83,7 @@ export async function recordHistoryFixtures(client: Client, label: string): Prom
 export async function repeatedUpsertsInOneTask(client: Client): Promise<string[]> {
   const E = proto.temporal.api.enums.v1.EventType;
   const found: string[] = [];
-  for await (const wf of client.workflow.list()) {
-    // A request and its Order and Challenge pruned after a renewal may go between list and fetch.
-    const history = await client.workflow
-      .getHandle(wf.workflowId, wf.runId)
-      .fetchHistory()
-      .catch((err: unknown) => {
-        if (grpcCode(err) === NOT_FOUND || (err as Error).name === 'WorkflowNotFoundError') return undefined;
-        throw err;
-      });
-    if (!history) continue;
+  for await (const { wf, history } of histories(client)) {
     let memo = 0;
     let attributes = 0;
     for (const e of history.events ?? []) {
