@@ -5,6 +5,7 @@ import os from 'node:os';
 import { startTestEnv, type TestEnv } from '../test/support/env.ts';
 import { cpuPerCert, cpuSnapshot } from './bench/cpu.ts';
 import { floorIssuer } from './bench/floor.ts';
+import { keyCpuMs } from './bench/key-cost.ts';
 import { measure, round2 } from './bench/measure.ts';
 import { printReport, type Results } from './bench/report.ts';
 import { sampleRss, type RssSampler } from './bench/rss.ts';
@@ -27,6 +28,7 @@ const params = {
   // Each status read is a workflow query the worker answers; ten certificates polled every 15 ms
   // would measure the poller more than the service. 200 ms is still finer than a person looks.
   throughputPollMs: knob('BENCH_POOL_POLL_MS', 200),
+  keySamples: knob('BENCH_KEY_SAMPLES', 48),
 };
 const log = (s: string) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 const t0 = performance.now();
@@ -59,6 +61,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function run(): Promise<Results> {
+  log(`one RSA 2048 key, measured alone: ${params.keySamples} keys`);
+  const msPerKey = await keyCpuMs(params.keySamples);
   log(`starting Temporal dev server, Pebble + challtestsrv, API (in-process)`);
   env = await startTestEnv({ stack: { worker: false } });
   worker = startWorkerProcess(env);
@@ -97,6 +101,7 @@ async function run(): Promise<Results> {
   return {
     machine: { loadAvg1mAtStart, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}` },
     params,
+    keyCpuMs: msPerKey,
     service: {
       ...service,
       cpuMsPerCert: serviceCpu,

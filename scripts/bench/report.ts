@@ -1,10 +1,12 @@
 // The table printed at the end, and the one-line JSON with every figure.
 import type { CpuSnapshot } from './cpu.ts';
-import type { Figures } from './measure.ts';
+import { round2, type Figures } from './measure.ts';
 
 export interface Results {
   machine: { loadAvg1mAtStart: number; node: string; cpus: number; cpuModel: string; platform: string };
-  params: { latencyN: number; throughputN: number; concurrency: number; warmup: number; latencyPollMs: number; throughputPollMs: number };
+  params: { latencyN: number; throughputN: number; concurrency: number; warmup: number; latencyPollMs: number; throughputPollMs: number; keySamples: number };
+  /** CPU milliseconds one RSA 2048 key took, made alone before the run. */
+  keyCpuMs: number;
   service: Figures & { cpuMsPerCert: CpuSnapshot; workerRssMiB: { peak: number; end: number; samples: number; note: string } };
   floor: Figures & { cpuMsPerCert: CpuSnapshot };
   totalSeconds: number;
@@ -20,6 +22,9 @@ export function printReport(r: Results): void {
   const tputSecs = (x: Figures) => `${x.throughput.seconds} s`;
   const tputLat = (x: Figures) => `${x.throughput.latency.p50} / ${x.throughput.latency.p90} / ${x.throughput.latency.p99} ms`;
   const cpu = (c: CpuSnapshot, worker: boolean) => `${worker ? c.worker : '-'} / ${c.temporal} / ${c.benchAndApi} / ${c.pebble}`;
+  const total = (c: CpuSnapshot) => c.worker + c.temporal + c.benchAndApi + c.pebble;
+  const beyondKey = (c: CpuSnapshot) => `${total(c) - r.keyCpuMs} ms`;
+  const cpuBound = (c: CpuSnapshot) => `${round2((r.machine.cpus * 1000) / total(c))} certs/s`;
   const rows: [string, string, string][] = [
     ['', 'service (Temporal)', 'bare acme-client (floor)'],
     [`apply→Ready p50 / p90 / p99`, lat(s), lat(f)],
@@ -28,6 +33,9 @@ export function printReport(r: Results): void {
     [`  ${p.throughputN} certs took`, tputSecs(s), tputSecs(f)],
     [`  per-cert p50 / p90 / p99 in pool`, tputLat(s), tputLat(f)],
     [`CPU ms/cert worker/temporal/api+bench/pebble`, cpu(s.cpuMsPerCert, true), cpu(f.cpuMsPerCert, false)],
+    [`CPU ms/cert, all processes`, `${total(s.cpuMsPerCert)} ms`, `${total(f.cpuMsPerCert)} ms`],
+    [`  beyond one key (${r.keyCpuMs} ms alone)`, beyondKey(s.cpuMsPerCert), beyondKey(f.cpuMsPerCert)],
+    [`  throughput that CPU allows on ${r.machine.cpus} cores`, cpuBound(s.cpuMsPerCert), cpuBound(f.cpuMsPerCert)],
     [`worker RSS peak / end`, `${s.workerRssMiB.peak} / ${s.workerRssMiB.end} MiB`, '-'],
   ];
   console.log('');
@@ -40,7 +48,9 @@ export function printReport(r: Results): void {
   );
   console.log(`worker RSS: ${s.workerRssMiB.note}`);
   console.log(
-    `CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped`,
+    `CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped; ` +
+      `each column makes one RSA 2048 key per certificate (the service's also fills its key pool, KEY_POOL_SIZE keys made ahead), so "beyond one key" is what the column adds to that key; ` +
+      `"throughput that CPU allows" is the cores divided by the CPU per certificate, the rate if every core did nothing else`,
   );
   console.log(`total bench wall time: ${r.totalSeconds} s`);
   console.log(`BENCH_JSON ${JSON.stringify(r)}`);
