@@ -70,8 +70,13 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
   const pending = `Waiting on certificate issuance from order ${namespace}/${order}`;
   // The order waits for a free order slot of the issuer: shown here, and passed on to the Certificate.
+  // Its Order waits for a slot once: a wait notice after the one that said it ended came late (the
+  // notices go by separate calls, which a retry can reorder). Runs recorded before showed it.
+  let slotWaitEnded = false;
   setHandler(orderSlotWaiting, ({ message }) => {
     if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
+    if (message !== undefined && slotWaitEnded && isPatchedOnRarePath('late-slot-wait-ignored')) return;
+    if (message === undefined) slotWaitEnded = true;
     mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
     tellParent(message, isPatchedOnRarePath('request-forwards-waiting-by-activity'));
   });

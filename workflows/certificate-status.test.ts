@@ -208,3 +208,22 @@ test('backingOff keeps the failure message and appends the next attempt time onc
   book.backingOff(2 * H, t0);
   assert.equal(cond(book, 'Issuing')?.message, 'order failed. Next attempt at 2026-01-01T02:00:00Z.');
 });
+
+test('lateSlotWait: a wait notice is late only after the wait of the same issuance ended', () => {
+  const W = 'Waiting for a free order slot of Issuer ns/le: 1 of 1 in use';
+  const cases: { name: string; notices: (string | undefined)[]; newIssuance?: boolean; late: boolean }[] = [
+    { name: 'no notice yet', notices: [], late: false },
+    { name: 'waiting', notices: [W], late: false },
+    { name: 'the wait ended', notices: [W, undefined], late: true },
+    { name: 'the end came first (the wait notice was retried)', notices: [undefined], late: true },
+    { name: 'the wait ended, then a new issuance began', notices: [W, undefined], newIssuance: true, late: false },
+  ];
+  for (const c of cases) {
+    const book = new CertificateStatusBook(object());
+    book.issuing({ reason: 'DoesNotExist', message: 'no secret' }, 'web-1', t0);
+    for (const n of c.notices) book.orderSlotWaiting(n, t0);
+    if (c.newIssuance) book.issuing({ reason: 'DoesNotExist', message: 'no secret' }, 'web-2', t0);
+    assert.equal(book.lateSlotWait(W), c.late, c.name);
+    assert.equal(book.lateSlotWait(undefined), false, `${c.name}: an end is never late`);
+  }
+});

@@ -158,15 +158,26 @@ export class CertificateStatusBook {
   issuing(reason: IssueReason, requestName: string, now = new Date()): void {
     this.status.currentRequest = requestName;
     this.issuingReason = reason;
+    this.slotWaitEnded = false;
     this.condition(ConditionType.Issuing, 'True', reason.reason, reason.message, now);
   }
 
   private issuingReason?: IssueReason;
+  private slotWaitEnded = false;
+
+  /**
+   * A notice that the order waits, arriving after the one that said the wait ended: an issuance's
+   * Order waits for its slot once, and its notices go by separate calls that a retry can reorder.
+   */
+  lateSlotWait(waiting: string | undefined): boolean {
+    return waiting !== undefined && this.slotWaitEnded;
+  }
 
   /** The request's order waits for a free order slot of its issuer (`waiting`), or no longer does. */
   orderSlotWaiting(waiting: string | undefined, now = new Date()): void {
     const reason = this.issuingReason;
     if (!reason || !this.requestInFlight()) return;
+    if (waiting === undefined) this.slotWaitEnded = true;
     this.condition(ConditionType.Issuing, 'True', reason.reason, waiting ? `${reason.message}. ${waiting}` : reason.message, now);
   }
 

@@ -18,7 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { codeLevelMemo } from '../resources/code-level.ts';
-import { isPatched, refuseRunsAboveLevel } from './patches.ts';
+import { isPatched, isPatchedOnRarePath, refuseRunsAboveLevel } from './patches.ts';
 import type { CertificateRef } from '../resources/certificate-ref.ts';
 import type { ResolvedIssuer } from '../resources/resolved-issuer.ts';
 import { ISSUER, LABELS, NOT_AFTER, READY, resourceSearchAttributes, SECRET_NAME } from '../resources/search-attributes.ts';
@@ -117,6 +117,8 @@ export async function certificateWorkflow(input: CertificateWorkflowInput = {}):
   let secretTouched = false;
   setHandler(secretChanged, () => void (secretTouched = true));
   setHandler(orderSlotWaiting, ({ message }) => {
+    // Runs recorded before showed a late notice; asked only when one comes, so others pay no marker.
+    if (book.lateSlotWait(message) && isPatchedOnRarePath('late-slot-wait-ignored')) return;
     book.orderSlotWaiting(message);
     if (book.object) publish(book);
   });

@@ -47,7 +47,7 @@ const LEVELS = {
 export type PatchId = keyof typeof LEVELS;
 
 /** Patches that always record their marker (isPatchedOnRarePath says why). */
-export type RarePathPatchId = 'gate-queued-in-answer' | 'order-slot-waiting-by-activity' | 'request-forwards-waiting-by-activity';
+export type RarePathPatchId = 'gate-queued-in-answer' | 'order-slot-waiting-by-activity' | 'request-forwards-waiting-by-activity' | 'late-slot-wait-ignored';
 
 /**
  * patched(id) with its marker, whatever the run's level: for a change that only rare paths reach

@@ -212,6 +212,45 @@ test('a Certificate whose order waits for a slot says so in its Issuing conditio
   assert.deepEqual(created(worker.fakes), ['slot-a', 'slot-b']);
 });
 
+// The Order tells its request that it waits, and the request tells its Certificate, each by a call of
+// its own: a call that fails and is retried can arrive after the notice that the wait ended.
+for (const hop of ['Order to request', 'request to Certificate'] as const) {
+  test(`a wait notice from ${hop} that arrives after the one saying the wait ended does not bring the wait back`, async (t) => {
+    const worker = await gateWorker(t, 1);
+    const [a, b] = ['late-a', 'late-b'].map((n) => new CertificateDriver(env.client, worker.taskQueue, n));
+    for (const c of [a!, b!]) worker.roots.add(c.handle.workflowId);
+    const holdA = worker.fakes.hold('createAcmeOrder', (_c, ids) => ids[0]!.value === 'late-a.example.com');
+    const holdB = worker.fakes.hold('createAcmeOrder', (_c, ids) => ids[0]!.value === 'late-b.example.com');
+    const to = hop === 'Order to request' ? b!.requestId(1) : b!.handle.workflowId;
+    const lateNotice = worker.fakes.hold('tellOrderSlotWaiting', (run, message) => run.workflowId === to && message !== undefined);
+    await a!.apply();
+    await holdA.entered;
+    await b!.apply();
+    await lateNotice.entered;
+
+    const told = () => worker.fakes.results('tellOrderSlotWaiting').length;
+    // Before the held one: the end of the wait, told to the request and passed on (and, on the
+    // second hop, the wait told to the request).
+    const before = hop === 'Order to request' ? 2 : 3;
+    holdA.release();
+    await holdB.entered;
+    await eventually('the end of the wait to reach late-b', () => told() >= before);
+    lateNotice.release();
+    await eventually('the late notice to be delivered', () => told() >= before + 1);
+    // Time for the request to pass it on to the Certificate, had it taken it.
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(worker.fakes.calls('tellOrderSlotWaiting').length, before + 1, 'the request passed the late notice on');
+    const request = await published<CertificateRequestObject>(b!.requestId(1));
+    assert.doesNotMatch(request?.status.conditions.find((c) => c.type === 'Ready')?.message ?? '', /Waiting for a free order slot/);
+    const issuing = (await b!.object()).status.conditions.find((c) => c.type === 'Issuing');
+    assert.equal(issuing?.status, 'True');
+    assert.doesNotMatch(issuing?.message ?? '', /Waiting for a free order slot/);
+
+    holdB.release();
+    await b!.until('late-b Ready', isReady);
+  });
+}
+
 test('a gate that lost its state (terminated) is asked again by the Orders still waiting, which then go ahead', { timeout: 180_000 }, async (t) => {
   // Asking again after 1 s of the clock as it runs: the test server skips no time while the first
   // Order's activity is held, and what else runs beside this test must not decide its outcome.
