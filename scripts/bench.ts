@@ -25,8 +25,8 @@ const params = {
   concurrency: knob('BENCH_CONCURRENCY', 10),
   warmup: 2,
   latencyPollMs: 15,
-  // Each status read is a workflow query the worker answers; ten certificates polled every 15 ms
-  // would measure the poller more than the service. 200 ms is still finer than a person looks.
+  // Each status read is an API GET that Temporal answers with a describe; ten certificates polled
+  // every 15 ms would measure the poller more than the service. 200 ms is still finer than a person looks.
   throughputPollMs: knob('BENCH_POOL_POLL_MS', 200),
   keySamples: knob('BENCH_KEY_SAMPLES', 48),
 };
