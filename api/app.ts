@@ -27,16 +27,17 @@ export function createApp(deps: ApiDeps) {
   // Checks Content-Length before reading, and counts a chunked body as it streams.
   // The rest of the body is never read, so the connection cannot carry another request.
   const tooLarge = tooLargeStatus(`request body is larger than API_MAX_BODY_BYTES (${maxBodyBytes} bytes)`);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => {
-        c.header('connection', 'close');
-        return statusResponse(c, tooLarge);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) => {
+      c.header('connection', 'close');
+      return statusResponse(c, tooLarge);
+    },
+  });
+  // A request with neither header has no body (RFC 9112, 6.3). Asking the node adapter for the body
+  // of every GET built a whole fetch Request for it: 60–80 µs of CPU per read, a third of what a
+  // GET cost client and server together.
+  app.use('*', (c, next) => (c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined ? next() : limitBody(c, next)));
   app.route('/', healthRoutes(deps));
   app.route('/', applyRoutes(deps));
   app.route(CERT_MANAGER_V1, certificatesApp(deps));
