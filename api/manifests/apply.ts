@@ -32,7 +32,11 @@ export function applyRoutes(deps: ApiDeps) {
     if (claims.causes.length > 0) return statusResponse(c, invalidStatus(ownershipMessage(claims.causes), claims.causes));
     const outcome = await applyInPhases(decoded.manifests, (m) => applyOne(deps, m), deps.config.api.applyConcurrency);
     const applied = new Set(outcome.items.filter((i) => i.state === 'applied').map((i) => i.manifest));
-    await claims.settle((m) => applied.has(m));
+    const created = new Set(outcome.items.filter((i) => i.state === 'applied' && i.result === 'created').map((i) => i.manifest));
+    await claims.settle(
+      (m) => applied.has(m),
+      (m) => created.has(m),
+    );
     if (outcome.failed) {
       deps.log.error({ err: outcome.firstError }, 'apply failed');
       return statusResponse(c, partialApplyStatus(outcome));

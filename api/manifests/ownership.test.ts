@@ -145,3 +145,30 @@ test('a Certificate that changes spec.secretName gives up the Secret it had', as
   assert.equal(await store.owner('ns', 'old'), undefined);
   assert.deepEqual(await claimSecrets(manifests([cert('b', 'old')]), store, config), [], 'another Certificate may take it now');
 });
+
+test('a Certificate the apply created costs no read of its namespace owner records; one that changed spec.secretName does', async () => {
+  class CountingStore extends FileSecretStore {
+    ownersRead = 0;
+    override async owners(namespace: string): Promise<Map<string, string>> {
+      this.ownersRead++;
+      return super.owners(namespace);
+    }
+  }
+  const store = new CountingStore(path.join(root, `s${n++}`));
+  const created = await recordClaims(manifests([cert('a', 'old'), cert('b', 'b-tls')]), store, config);
+  await created.settle(
+    () => true,
+    () => true,
+  );
+  assert.equal(store.ownersRead, 0);
+  assert.equal(await store.owner('ns', 'old'), 'Certificate/a');
+
+  const changed = await recordClaims(manifests([cert('a', 'new')]), store, config);
+  await changed.settle(
+    () => true,
+    () => false,
+  );
+  assert.equal(store.ownersRead, 1);
+  assert.equal(await store.owner('ns', 'old'), undefined, 'the changed Certificate gave its old Secret up');
+  assert.equal(await store.owner('ns', 'b-tls'), 'Certificate/b');
+});
