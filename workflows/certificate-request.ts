@@ -19,6 +19,7 @@ import { rootMessage } from './failure.ts';
 import { orderWorkflow } from './order.ts';
 import { tellParent } from './order-slot.ts';
 import { isPatchedOnRarePath, refuseRunsAboveLevel } from './patches.ts';
+import { slotWaitNotices } from './slot-wait-notices.ts';
 import { objectPublisher } from './publish.ts';
 
 export { getCertificateRequest };
@@ -70,13 +71,12 @@ export async function certificateRequestWorkflow(input: CertificateRequestInput)
   const order = orderName(input.name, { dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses, csr: input.csrPem });
   const pending = `Waiting on certificate issuance from order ${namespace}/${order}`;
   // The order waits for a free order slot of the issuer: shown here, and passed on to the Certificate.
-  // Its Order waits for a slot once: a wait notice after the one that said it ended came late (the
-  // notices go by separate calls, which a retry can reorder). Runs recorded before showed it.
-  let slotWaitEnded = false;
+  // Runs recorded before showed a late notice; asked only when one comes, so others pay no marker.
+  const notices = slotWaitNotices();
   setHandler(orderSlotWaiting, ({ message }) => {
     if (cr.status.certificate !== undefined || cr.status.failureTime !== undefined) return;
-    if (message !== undefined && slotWaitEnded && isPatchedOnRarePath('late-slot-wait-ignored')) return;
-    if (message === undefined) slotWaitEnded = true;
+    if (notices.late(message) && isPatchedOnRarePath('late-slot-wait-ignored')) return;
+    notices.seen(message);
     mark(ConditionType.Ready, 'False', Reason.Pending, message ? `${pending}. ${message}` : pending);
     tellParent(message, isPatchedOnRarePath('request-forwards-waiting-by-activity'));
   });

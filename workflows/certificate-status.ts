@@ -10,6 +10,7 @@ import { isoSeconds, removeCondition, setCondition } from '../resources/conditio
 import type { IssueReason } from '../resources/issuance-policy.ts';
 import type { CertificateObject } from '../resources/objects.ts';
 import { renewalTime } from '../resources/renewal.ts';
+import { slotWaitNotices } from './slot-wait-notices.ts';
 import type { SecretSummary } from '../resources/secret-summary.ts';
 import type { ConditionStatus, IssuerRef } from '../resources/types.ts';
 
@@ -158,26 +159,23 @@ export class CertificateStatusBook {
   issuing(reason: IssueReason, requestName: string, now = new Date()): void {
     this.status.currentRequest = requestName;
     this.issuingReason = reason;
-    this.slotWaitEnded = false;
+    this.slotWaits = slotWaitNotices();
     this.condition(ConditionType.Issuing, 'True', reason.reason, reason.message, now);
   }
 
   private issuingReason?: IssueReason;
-  private slotWaitEnded = false;
+  private slotWaits = slotWaitNotices();
 
-  /**
-   * A notice that the order waits, arriving after the one that said the wait ended: an issuance's
-   * Order waits for its slot once, and its notices go by separate calls that a retry can reorder.
-   */
+  /** A notice that the current issuance's order waits, arriving after the one that said the wait ended. */
   lateSlotWait(waiting: string | undefined): boolean {
-    return waiting !== undefined && this.slotWaitEnded;
+    return this.slotWaits.late(waiting);
   }
 
   /** The request's order waits for a free order slot of its issuer (`waiting`), or no longer does. */
   orderSlotWaiting(waiting: string | undefined, now = new Date()): void {
     const reason = this.issuingReason;
     if (!reason || !this.requestInFlight()) return;
-    if (waiting === undefined) this.slotWaitEnded = true;
+    this.slotWaits.seen(waiting);
     this.condition(ConditionType.Issuing, 'True', reason.reason, waiting ? `${reason.message}. ${waiting}` : reason.message, now);
   }
 

@@ -117,7 +117,8 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
     // Every authorization is valid now, so the order is ready (RFC 8555, 7.1.6): finalized at once,
     // as acme-client does, without a look at it first. A CA that has not caught up yet answers
     // orderNotReady, and the order is then watched until it is ready. Runs recorded before looked first.
-    if (isPatched('finalize-without-looking')) {
+    const finalizeFirst = isPatched('finalize-without-looking');
+    if (finalizeFirst) {
       try {
         order = await finalize();
       } catch (err) {
@@ -126,7 +127,7 @@ export async function orderWorkflow(input: OrderInput): Promise<string> {
       }
     } else await untilReady();
     // A CA that issues while it finalizes (Boulder does) has answered valid already.
-    if (order.status === 'processing' || !isPatched('finalize-without-looking')) {
+    if (order.status === 'processing' || !finalizeFirst) {
       order = track(
         await pollUntil(
           () => acme.getAcmeOrder(issuer, order.url),
