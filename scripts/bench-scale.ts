@@ -12,7 +12,7 @@ import { issueAll } from './bench/scale-issue.ts';
 import { measureLists } from './bench/scale-lists.ts';
 import { clusterIssuerYaml, CLUSTER_ISSUER } from './bench/scale-manifests.ts';
 import { Layout, scaleParams } from './bench/scale-params.ts';
-import { idleCpu, rssMiB, temporalPid, type Procs } from './bench/scale-procs.ts';
+import { cpuMark, idleCpu, phaseCpu, rssMiB, temporalPid, type Procs } from './bench/scale-procs.ts';
 import { getJson, isReady, type Listed } from './bench/scale-ready.ts';
 import { printScaleReport, type ScaleResults } from './bench/scale-report.ts';
 import { singleSecretToReady, stormSecretToReady } from './bench/scale-secret-ready.ts';
@@ -89,7 +89,9 @@ async function run(): Promise<ScaleResults> {
       if (res.status !== 200) throw new Error(`applying the ClusterIssuer failed: HTTP ${res.status}: ${await res.text()}`);
       await until('the ClusterIssuer to be Ready', async () => isReady(await getJson<Listed>(e, `/apis/cert-manager.io/v1/clusterissuers/${CLUSTER_ISSUER}`)));
       log(`issuing ${p.n} certificates (${p.applyBatch} per apply request, ${layout.namespaces.length} namespace(s))`);
+      const beforeIssue = cpuMark(procs);
       const issued = await issueAll(e, layout, p, opts);
+      const issueCpu = phaseCpu(beforeIssue, cpuMark(procs), p.n);
       log(`issued ${p.n} in ${issued.figures.seconds} s; settling ${p.settleSeconds} s, then ${p.idleSeconds} s idle`);
       const atLastReady = rssMiB(procs);
       const settling = await idleCpu(procs, p.settleSeconds);
@@ -100,10 +102,12 @@ async function run(): Promise<ScaleResults> {
       log(`renewal storm: renewing ${p.stormN} of ${p.n} at once`);
       // Certificates are laid out in order, so the first stormN form a layout of their own.
       const stormLayout = new Layout(p.stormN, p.perNamespace);
+      const beforeStorm = cpuMark(procs);
       const storm = await renewalStorm(e, stormLayout, issued.wait.revisions, p, opts);
+      const stormCpu = phaseCpu(beforeStorm, cpuMark(procs), p.stormN);
       log(`storm done in ${storm.figures.seconds} s; Secret→Ready on ${p.secretSamples} single renewals`);
       const secretToReady = { storm: await stormSecretToReady(e, stormLayout, storm.wait), single: await singleSecretToReady(e, layout, p.secretSamples, shuttingDown.signal) };
-      return { issued, settling, idle, atLastReady, atN, lists, storm, secretToReady };
+      return { issued, issueCpu, settling, idle, atLastReady, atN, lists, storm, stormCpu, secretToReady };
     })(),
   ]);
   const peak = { worker: workerRss.stop().peakMiB, api: apiRss.stop().peakMiB };
@@ -114,12 +118,15 @@ async function run(): Promise<ScaleResults> {
     shuttingDown.signal.throwIfAborted();
     return issueFloor(name, 'pool');
   };
+  const beforeFloor = cpuMark(procs);
   const floor = await throughput(floorIssue, 'floor-', p.floorN, p.concurrency);
+  const floorCpu = phaseCpu(beforeFloor, cpuMark(procs), p.floorN);
   const secondsForN = round2((floor.seconds * p.stormN) / p.floorN);
   return {
     machine: { loadAvg1mAtStart, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}` },
     params: { ...p, namespaces: layout.namespaces.length },
     issue: measured.issued.figures,
+    cpuMsPerCert: { issue: measured.issueCpu, storm: measured.stormCpu, floor: floorCpu },
     settlingCpuPercentOfCore: measured.settling,
     idleCpuPercentOfCore: measured.idle,
     rssMiB: { atLastReady: measured.atLastReady, atN: measured.atN, peak },

@@ -80,6 +80,11 @@ test('bench:scale at N=24 in 3 namespaces (a storm of 15) exits 0 and prints eve
   positive('storm seconds', r.storm.seconds);
   positive('floor seconds', r.floor.secondsForN);
   positive('storm/floor', r.stormToFloorRatio);
+  // Each phase's issuances cost the worker (or the floor's acme-client, in the bench) some CPU.
+  positive('issue CPU/cert, worker', r.cpuMsPerCert.issue.worker);
+  positive('storm CPU/cert, worker', r.cpuMsPerCert.storm.worker);
+  positive('floor CPU/cert, bench', r.cpuMsPerCert.floor.bench);
+  assert.equal(r.cpuMsPerCert.floor.worker, 0, 'the worker is stopped during the floor');
   // Ready at a new revision is only ever shown after its Secret was switched.
   for (const [what, s] of [
     ['GET', r.secretToReady.single.getMs],
@@ -99,6 +104,7 @@ test('bench:scale at N=24 in 3 namespaces (a storm of 15) exits 0 and prints eve
     'renewal storm',
     'floor',
     'storm / floor',
+    'CPU ms/cert, storm',
     'Secret written → Ready',
   ]) {
     assert.ok(stdout.includes(label), `table lacks "${label}":\n${stdout}`);

@@ -44,6 +44,23 @@ export async function idleCpu(procs: Procs, seconds: number): Promise<CpuWindow>
   return { ...pct, total: round1(pct.worker + pct.api + pct.temporal), seconds };
 }
 
+/** CPU seconds so far of each process (0 once it is gone) and of this one (the bench: its pollers, and the floor's acme-client). */
+export type CpuMark = PerProc & { bench: number };
+
+export function cpuMark(procs: Procs): CpuMark {
+  const own = process.cpuUsage();
+  return { ...each(procs, (pid) => stat(pid)?.cpuSeconds ?? 0), bench: (own.user + own.system) / 1e6 };
+}
+
+/** CPU milliseconds per certificate of each process between two marks, and their sum. */
+export type CpuPerCert = CpuMark & { total: number };
+
+export function phaseCpu(a: CpuMark, b: CpuMark, certs: number): CpuPerCert {
+  const per = (k: keyof CpuMark) => Math.round(((b[k] - a[k]) * 1000) / certs);
+  const r = { worker: per('worker'), api: per('api'), temporal: per('temporal'), bench: per('bench') };
+  return { ...r, total: r.worker + r.api + r.temporal + r.bench };
+}
+
 /** VmRSS of each process now, in MiB. */
 export function rssMiB(procs: Procs): RssFigures {
   const r = each(procs, (pid) => round1((readRssKiB(pid) ?? NaN) / 1024));

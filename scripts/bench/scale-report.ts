@@ -2,7 +2,7 @@
 import type { IssueFigures } from './scale-issue.ts';
 import type { ListFigure } from './scale-lists.ts';
 import type { ScaleParams } from './scale-params.ts';
-import type { CpuWindow, RssFigures } from './scale-procs.ts';
+import type { CpuPerCert, CpuWindow, RssFigures } from './scale-procs.ts';
 import type { SecretToReady } from './scale-secret-ready.ts';
 import type { StormFigures } from './scale-storm.ts';
 
@@ -10,6 +10,8 @@ export interface ScaleResults {
   machine: { loadAvg1mAtStart: number; node: string; cpus: number; cpuModel: string; platform: string };
   params: ScaleParams & { namespaces: number };
   issue: IssueFigures;
+  /** Over each phase, per certificate it issued: the first issuance of N, the storm's renewals, the floor's issuances. */
+  cpuMsPerCert: { issue: CpuPerCert; storm: CpuPerCert; floor: CpuPerCert };
   /** Right after the last Ready, while the burst's tail drains. */
   settlingCpuPercentOfCore: CpuWindow;
   idleCpuPercentOfCore: CpuWindow;
@@ -45,6 +47,10 @@ export function printScaleReport(r: ScaleResults): void {
     [`renewal storm: ${s.n} of N renewed at once`, `${s.seconds} s (${s.certsPerSecond} certs/s)`, '-'],
     [`floor: ${s.n} issuances at concurrency ${f.concurrency}`, `${f.secondsForN} s${f.extrapolated ? ` (from ${f.n})` : ''} (${f.certsPerSecond} certs/s)`, '-'],
     [`storm / floor`, `${r.stormToFloorRatio}x`, '≤ 1.5x'],
+    ...(['issue', 'storm', 'floor'] as const).map((phase): [string, string, string] => {
+      const c = r.cpuMsPerCert[phase];
+      return [`CPU ms/cert, ${phase}: worker / API / Temporal / bench = all`, `${c.worker} / ${c.api} / ${c.temporal} / ${c.bench} = ${c.total}`, '-'];
+    }),
     [`Secret written → Ready, GET (${sr.single.samples} renewals) p50 / max`, `${sr.single.getMs.p50} / ${sr.single.getMs.max} ms`, '-'],
     [`Secret written → Ready, list p50 / max`, `${sr.single.listMs.p50} / ${sr.single.listMs.max} ms`, '-'],
     [`  during the storm p50 / p90 / max`, `${sr.storm.p50} / ${sr.storm.p90} / ${sr.storm.max} ms (±${sr.storm.resolutionMs})`, '-'],
@@ -62,6 +68,9 @@ export function printScaleReport(r: ScaleResults): void {
   );
   console.log(
     `storm: ${p.concurrency} renew requests in flight; the floor is a bare acme-client loop against the same Pebble with ${p.concurrency} issuances in flight, worker stopped`,
+  );
+  console.log(
+    `CPU ms/cert: each process's CPU over the phase divided by the certificates it issued (a first issuance of N, a renewal of the storm's, a floor issuance); bench = this process (its pollers, and the floor's acme-client and keys); Temporal and the API run through the floor too`,
   );
   console.log(`total bench wall time: ${r.totalSeconds} s`);
   console.log(`BENCH_SCALE_JSON ${JSON.stringify(r)}`);
