@@ -77,7 +77,8 @@ async function run(): Promise<Results> {
     (async () => {
       await setupIssuer(env, shuttingDown.signal);
       log('Issuer Ready; service: warm-up, latency, throughput');
-      return measure(serviceIssuer(env, { sequential: params.latencyPollMs, pool: params.throughputPollMs }, shuttingDown.signal), 'svc-', opts, log);
+      const workerPid = worker!.child.pid;
+      return measure(serviceIssuer(env, { sequential: params.latencyPollMs, pool: params.throughputPollMs }, shuttingDown.signal), 'svc-', opts, log, () => cpuSnapshot(workerPid));
     })(),
     untilWorkerDies,
   ]);
@@ -95,7 +96,7 @@ async function run(): Promise<Results> {
     shuttingDown.signal.throwIfAborted();
     return issueFloor(name, mode);
   };
-  const floor = await measure(floorIssue, 'floor-', opts, log);
+  const floor = await measure(floorIssue, 'floor-', opts, log, () => cpuSnapshot(undefined));
   const floorCpu = cpuPerCert(cpuBefore, cpuSnapshot(undefined), certs);
 
   return {

@@ -37,3 +37,6 @@ export function cpuPerCert(a: CpuSnapshot, b: CpuSnapshot, certs: number): CpuSn
   const per = (k: keyof CpuSnapshot) => Math.round(((b[k] - a[k]) * 1000) / certs);
   return { benchAndApi: per('benchAndApi'), worker: per('worker'), temporal: per('temporal'), pebble: per('pebble') };
 }
+
+/** CPU seconds of every process in a snapshot. */
+export const cpuTotal = (s: CpuSnapshot): number => s.benchAndApi + s.worker + s.temporal + s.pebble;

@@ -1,4 +1,5 @@
 // The two measurements, shared by the service and the floor: sequential latency and a fixed-size pool.
+import { cpuPerCert, cpuTotal, type CpuSnapshot } from './cpu.ts';
 import { summarize, type LatencyStats } from './stats.ts';
 
 /** Issues one certificate for `name` and resolves once it is issued (Ready); `pool` = many in flight. */
@@ -6,7 +7,17 @@ export type IssueFn = (name: string, mode: 'sequential' | 'pool') => Promise<voi
 
 export interface Figures {
   latency: LatencyStats;
-  throughput: { n: number; concurrency: number; seconds: number; certsPerSecond: number; latency: LatencyStats };
+  throughput: ThroughputFigures;
+}
+
+export interface ThroughputFigures {
+  n: number;
+  concurrency: number;
+  seconds: number;
+  certsPerSecond: number;
+  latency: LatencyStats;
+  /** CPU over the throughput phase alone: per certificate, each process's and all of it, and the cores it kept busy. */
+  cpu?: { perProcess: CpuSnapshot; msPerCert: number; coresBusy: number };
 }
 
 export async function timed(fn: () => Promise<void>): Promise<number> {
@@ -21,7 +32,7 @@ export async function latency(issue: IssueFn, prefix: string, n: number): Promis
   return summarize(samples);
 }
 
-export async function throughput(issue: IssueFn, prefix: string, n: number, concurrency: number): Promise<Figures['throughput']> {
+export async function throughput(issue: IssueFn, prefix: string, n: number, concurrency: number): Promise<ThroughputFigures> {
   const samples: number[] = [];
   let next = 1;
   const runner = async () => {
@@ -43,12 +54,20 @@ export async function measure(
   prefix: string,
   o: { warmup: number; latencyN: number; throughputN: number; concurrency: number },
   log: (s: string) => void,
+  /** CPU seconds so far of each process the column uses. */
+  cpuNow?: () => CpuSnapshot,
 ): Promise<Figures> {
   for (let i = 1; i <= o.warmup; i++) await issue(`${prefix}warm-${i}`, 'sequential');
   log(`  warm-up: ${o.warmup} issued`);
   const lat = await latency(issue, `${prefix}lat-`, o.latencyN);
   log(`  latency: p50 ${lat.p50} ms over ${lat.n}`);
+  const cpuBefore = cpuNow?.();
   const tput = await throughput(issue, `${prefix}tput-`, o.throughputN, o.concurrency);
+  if (cpuNow && cpuBefore) {
+    const after = cpuNow();
+    const used = cpuTotal(after) - cpuTotal(cpuBefore);
+    tput.cpu = { perProcess: cpuPerCert(cpuBefore, after, tput.n), msPerCert: Math.round((used * 1000) / tput.n), coresBusy: round2(used / tput.seconds) };
+  }
   log(`  throughput: ${tput.certsPerSecond} certs/s (${tput.n} in ${tput.seconds} s)`);
   return { latency: lat, throughput: tput };
 }

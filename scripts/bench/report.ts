@@ -21,6 +21,8 @@ export function printReport(r: Results): void {
   const tput = (x: Figures) => `${x.throughput.certsPerSecond} certs/s`;
   const tputSecs = (x: Figures) => `${x.throughput.seconds} s`;
   const tputLat = (x: Figures) => `${x.throughput.latency.p50} / ${x.throughput.latency.p90} / ${x.throughput.latency.p99} ms`;
+  const tputCpu = (x: Figures) => (x.throughput.cpu ? `${x.throughput.cpu.msPerCert} ms (${x.throughput.cpu.coresBusy} of ${r.machine.cpus} cores busy)` : '-');
+  const tputSplit = (x: Figures, worker: boolean) => (x.throughput.cpu ? cpu(x.throughput.cpu.perProcess, worker) : '-');
   const cpu = (c: CpuSnapshot, worker: boolean) => `${worker ? c.worker : '-'} / ${c.temporal} / ${c.benchAndApi} / ${c.pebble}`;
   const total = (c: CpuSnapshot) => c.worker + c.temporal + c.benchAndApi + c.pebble;
   const beyondKey = (c: CpuSnapshot) => `${total(c) - r.keyCpuMs} ms`;
@@ -32,6 +34,8 @@ export function printReport(r: Results): void {
     [`throughput @ concurrency ${p.concurrency}`, tput(s), tput(f)],
     [`  ${p.throughputN} certs took`, tputSecs(s), tputSecs(f)],
     [`  per-cert p50 / p90 / p99 in pool`, tputLat(s), tputLat(f)],
+    [`  CPU ms/cert in this phase, all processes`, tputCpu(s), tputCpu(f)],
+    [`    worker/temporal/api+bench/pebble`, tputSplit(s, true), tputSplit(f, false)],
     [`CPU ms/cert worker/temporal/api+bench/pebble`, cpu(s.cpuMsPerCert, true), cpu(f.cpuMsPerCert, false)],
     [`CPU ms/cert, all processes`, `${total(s.cpuMsPerCert)} ms`, `${total(f.cpuMsPerCert)} ms`],
     [`  beyond one key (${r.keyCpuMs} ms alone)`, beyondKey(s.cpuMsPerCert), beyondKey(f.cpuMsPerCert)],
@@ -50,7 +54,8 @@ export function printReport(r: Results): void {
   console.log(
     `CPU ms/cert: CPU time over all ${p.warmup + p.latencyN + p.throughputN} certs of a column (warm-up + latency + throughput) / that count; api+bench = this process (API, HTTP-01 responder, pollers; the floor's acme-client and keygen); the floor runs with the worker stopped; ` +
       `each column makes one RSA 2048 key per certificate (the service's also fills its key pool, KEY_POOL_SIZE keys made ahead), so "beyond one key" is what the column adds to that key; ` +
-      `"throughput that CPU allows" is the cores divided by the CPU per certificate, the rate if every core did nothing else`,
+      `"throughput that CPU allows" is the cores divided by the CPU per certificate, the rate if every core did nothing else; ` +
+      `"in this phase" is every process's CPU over the throughput phase alone per certificate, and that CPU over the phase's wall time (cores busy: near the machine's cores, the rate is bound by CPU)`,
   );
   console.log(`total bench wall time: ${r.totalSeconds} s`);
   console.log(`BENCH_JSON ${JSON.stringify(r)}`);
