@@ -11,9 +11,7 @@ import { dns1123LabelError, dns1123SubdomainError } from '../resources/names.ts'
 import { KIND, NAMESPACE } from '../resources/search-attributes.ts';
 import type { ResourceKind } from '../resources/ids.ts';
 import type { PruneRequestsInput, PruneRequestsResult } from '../resources/prune-requests.ts';
-import { grpcCode } from '../platform/grpc-code.ts';
-
-const NOT_FOUND = 5;
+import { GRPC_NOT_FOUND, grpcCode } from '../platform/grpc-code.ts';
 
 interface Execution {
   workflowId: string;
@@ -46,7 +44,7 @@ export function requestHistoryActivities(client: () => Client) {
     try {
       await client().workflowService.deleteWorkflowExecution({ namespace: client().options.namespace, workflowExecution: { workflowId: e.workflowId, runId: e.runId } });
     } catch (err) {
-      if (grpcCode(err) !== NOT_FOUND) throw err;
+      if (grpcCode(err) !== GRPC_NOT_FOUND) throw err;
     }
   }
 

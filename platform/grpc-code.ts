@@ -6,3 +6,6 @@ export function grpcCode(err: unknown): number | undefined {
   }
   return undefined;
 }
+
+/** gRPC NOT_FOUND: the workflow, run or namespace a Temporal call named does not exist. */
+export const GRPC_NOT_FOUND = 5;

@@ -3,7 +3,7 @@
 // hand) gets them here, at worker and API start, through the operator service. Adding is
 // idempotent, and several processes starting at once may race: "already exists" is success.
 import type { Connection as FullConnection } from '@temporalio/client';
-import { grpcCode } from './grpc-code.ts';
+import { GRPC_NOT_FOUND, grpcCode } from './grpc-code.ts';
 import { SEARCH_ATTRIBUTES } from '../resources/search-attributes.ts';
 
 type Connection = Pick<FullConnection, 'operatorService'>;
@@ -13,7 +13,6 @@ export const INDEXED_VALUE_TYPES = { Keyword: 2, Datetime: 6, KeywordList: 7 } a
 // gRPC status codes the operator service answers with.
 const ALREADY_EXISTS = 6;
 const PERMISSION_DENIED = 7;
-const NOT_FOUND = 5;
 const UNIMPLEMENTED = 12;
 
 export interface SearchAttributeCheck {
@@ -30,7 +29,7 @@ export async function checkSearchAttributes(connection: Connection, namespace: s
     const present = new Set(Object.keys(customAttributes ?? {}));
     return { namespace, namespaceExists: true, missing: Object.keys(SEARCH_ATTRIBUTES).filter((n) => !present.has(n)) };
   } catch (err) {
-    if (grpcCode(err) === NOT_FOUND) return { namespace, namespaceExists: false, missing: Object.keys(SEARCH_ATTRIBUTES) };
+    if (grpcCode(err) === GRPC_NOT_FOUND) return { namespace, namespaceExists: false, missing: Object.keys(SEARCH_ATTRIBUTES) };
     throw err;
   }
 }

@@ -71,19 +71,19 @@ async function run(): Promise<Results> {
   const untilWorkerDies = worker.died;
 
   const certs = params.warmup + params.latencyN + params.throughputN;
-  let cpuBefore = cpuSnapshot(worker.child.pid);
+  const workerPid = worker.child.pid;
+  let cpuBefore = cpuSnapshot(workerPid);
   const opts = { warmup: params.warmup, latencyN: params.latencyN, throughputN: params.throughputN, concurrency: params.concurrency };
   const service = await Promise.race([
     (async () => {
       await setupIssuer(env, shuttingDown.signal);
       log('Issuer Ready; service: warm-up, latency, throughput');
-      const workerPid = worker!.child.pid;
       return measure(serviceIssuer(env, { sequential: params.latencyPollMs, pool: params.throughputPollMs }, shuttingDown.signal), 'svc-', opts, log, () => cpuSnapshot(workerPid));
     })(),
     untilWorkerDies,
   ]);
   const mem = rss.stop();
-  const serviceCpu = cpuPerCert(cpuBefore, cpuSnapshot(worker.child.pid), certs);
+  const serviceCpu = cpuPerCert(cpuBefore, cpuSnapshot(workerPid), certs);
   // The floor runs without the worker using CPU; Temporal stays up (idle) and the API's HTTP-01
   // responder stays up (the floor's challenges are served by it).
   const stopStart = performance.now();

@@ -8,7 +8,7 @@
 //   - nobody, when the change was made as a Certificate (its own issuance: it knows).
 // Reports for one Secret coalesce while it is queued or being handled; a few are handled at once.
 import type { Client } from '@temporalio/client';
-import { grpcCode } from '../platform/grpc-code.ts';
+import { GRPC_NOT_FOUND, grpcCode } from '../platform/grpc-code.ts';
 import type { Logger } from '../platform/logger.ts';
 import { KIND, NAMESPACE, SECRET_NAME } from '../resources/search-attributes.ts';
 import type { SecretStore } from '../platform/secret-store.ts';
@@ -18,7 +18,6 @@ import { certificateOf } from '../resources/secret-owner.ts';
 import { Annotation } from '../resources/annotations.ts';
 
 const CONCURRENCY = 8;
-const NOT_FOUND = 5;
 
 export interface SecretChangeRelayDeps {
   secrets: SecretStore;
@@ -70,7 +69,7 @@ async function wake(deps: SecretChangeRelayDeps, namespace: string, name: string
     try {
       await deps.client.workflow.getHandle(certificateWorkflowId(namespace, certificate)).signal(secretChanged);
     } catch (err) {
-      if (grpcCode(err) !== NOT_FOUND && (err as Error).name !== 'WorkflowNotFoundError') throw err;
+      if (grpcCode(err) !== GRPC_NOT_FOUND && (err as Error).name !== 'WorkflowNotFoundError') throw err;
     }
   }
   if (certificates.length > 0) deps.log.debug({ secret: `${namespace}/${name}`, certificates }, 'Secret changed: woke its Certificates');

@@ -3,37 +3,43 @@
 // that predate the memo are read with a query instead, which needs a worker.
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { grpcCode } from '../../platform/grpc-code.ts';
+import { GRPC_NOT_FOUND, grpcCode } from '../../platform/grpc-code.ts';
 import { OBJECT_MEMO } from '../../resources/memo.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ReadableKind } from './kinds.ts';
 
 // temporal.api.enums.v1.WorkflowExecutionStatus: RUNNING and CONTINUED_AS_NEW.
 const LIVE = new Set<number>([1, 6]);
-const NOT_FOUND = 5;
 
 /** The largest page Temporal serves by default (frontend.visibilityMaxPageSize): the cap of `limit`, and the page read when there is none. */
 export const MAX_PAGE = 1000;
 
 export async function getPublished(deps: ApiDeps, kind: ReadableKind, namespace: string, name: string): Promise<unknown> {
   const workflowId = kind.workflowId(namespace, name);
-  let info: Awaited<ReturnType<ApiDeps['client']['workflowService']['describeWorkflowExecution']>>['workflowExecutionInfo'];
-  try {
-    // The service call rather than the handle's describe(), which also decodes every search
-    // attribute twice and the rest of the memo: a quarter of a GET's Temporal client CPU.
-    info = (await deps.client.workflowService.describeWorkflowExecution({ namespace: deps.config.temporal.namespace, execution: { workflowId } })).workflowExecutionInfo;
-  } catch (err) {
-    if (grpcCode(err) === NOT_FOUND) return undefined;
-    throw err;
-  }
+  const info = await describedRun(deps, workflowId);
   // A deleted Issuer or Certificate ends its workflow; the object is gone with it.
-  if (kind.entity && !LIVE.has(info?.status ?? 0)) return undefined;
-  const payload = info?.memo?.fields?.[OBJECT_MEMO];
+  if (!info || (kind.entity && !LIVE.has(info.status ?? 0))) return undefined;
+  const payload = info.memo?.fields?.[OBJECT_MEMO];
   if (payload) return defaultPayloadConverter.fromPayload(payload);
   try {
     return await queryObject(deps, kind, deps.client.workflow.getHandle(workflowId));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The latest run's execution info, or undefined when there is none. The service call rather than
+ * the handle's describe(), which also decodes every search attribute twice and the rest of the
+ * memo: a quarter of a GET's Temporal client CPU.
+ */
+async function describedRun(deps: ApiDeps, workflowId: string) {
+  try {
+    const described = await deps.client.workflowService.describeWorkflowExecution({ namespace: deps.config.temporal.namespace, execution: { workflowId } });
+    return described.workflowExecutionInfo ?? undefined;
+  } catch (err) {
+    if (grpcCode(err) === GRPC_NOT_FOUND) return undefined;
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 // The table printed at the end, and the one-line JSON with every figure.
-import type { CpuSnapshot } from './cpu.ts';
+import { cpuTotal, type CpuSnapshot } from './cpu.ts';
 import { round2, type Figures } from './measure.ts';
 
 export interface Results {
@@ -24,7 +24,7 @@ export function printReport(r: Results): void {
   const tputCpu = (x: Figures) => (x.throughput.cpu ? `${x.throughput.cpu.msPerCert} ms (${x.throughput.cpu.coresBusy} of ${r.machine.cpus} cores busy)` : '-');
   const tputSplit = (x: Figures, worker: boolean) => (x.throughput.cpu ? cpu(x.throughput.cpu.perProcess, worker) : '-');
   const cpu = (c: CpuSnapshot, worker: boolean) => `${worker ? c.worker : '-'} / ${c.temporal} / ${c.benchAndApi} / ${c.pebble}`;
-  const total = (c: CpuSnapshot) => c.worker + c.temporal + c.benchAndApi + c.pebble;
+  const total = (c: CpuSnapshot) => Math.round(cpuTotal(c));
   const beyondKey = (c: CpuSnapshot) => `${total(c) - r.keyCpuMs} ms`;
   const cpuBound = (c: CpuSnapshot) => `${round2((r.machine.cpus * 1000) / total(c))} certs/s`;
   const rows: [string, string, string][] = [
